@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0
+/*
+ * mdtun wire format codec: the one implementation of docs/protocol.md,
+ * shared by the kernel driver and every userspace part.  See codec.h.
+ */
+#include "codec.h"
+
+/* ---- Byte-order helpers: unaligned, host-order independent ------------- */
+
+static mdtun_u16 get_be16(const mdtun_u8 *p)
+{
+	return (mdtun_u16)((p[0] << 8) | p[1]);
+}
+
+static mdtun_u32 get_be32(const mdtun_u8 *p)
+{
+	return ((mdtun_u32)p[0] << 24) | ((mdtun_u32)p[1] << 16) |
+	       ((mdtun_u32)p[2] << 8) | p[3];
+}
+
+static void put_be16(mdtun_u8 *p, mdtun_u16 v)
+{
+	p[0] = (mdtun_u8)(v >> 8);
+	p[1] = (mdtun_u8)v;
+}
+
+static void put_be32(mdtun_u8 *p, mdtun_u32 v)
+{
+	p[0] = (mdtun_u8)(v >> 24);
+	p[1] = (mdtun_u8)(v >> 16);
+	p[2] = (mdtun_u8)(v >> 8);
+	p[3] = (mdtun_u8)v;
+}
+
+/* ---- Status names -------------------------------------------------------- */
+
+struct mdtun_status_desc {
+	const char *name;
+	const char *text;
+};
+
+static const struct mdtun_status_desc mdtun_status_descs[MDTUN_STATUS_COUNT] = {
+	[MDTUN_OK] = { "ok", "success" },
+	[MDTUN_ERR_HDR_TRUNCATED] = { "hdr_truncated",
+		"packet shorter than the mdtun header" },
+	[MDTUN_ERR_BAD_VERSION] = { "bad_version",
+		"unsupported mdtun version" },
+	[MDTUN_ERR_BAD_PROTOCOL] = { "bad_protocol",
+		"unsupported payload protocol" },
+	[MDTUN_ERR_MD_TOO_LONG] = { "md_too_long",
+		"metadata longer than the protocol maximum" },
+	[MDTUN_ERR_MD_TRUNCATED] = { "md_truncated",
+		"metadata runs past the end of the packet" },
+	[MDTUN_ERR_TLV_TRUNCATED] = { "tlv_truncated",
+		"TLV header cut short by the end of the metadata" },
+	[MDTUN_ERR_TLV_OVERRUN] = { "tlv_overrun",
+		"TLV data runs past the end of the metadata" },
+	[MDTUN_ERR_CRIT_UNKNOWN] = { "crit_unknown",
+		"unknown TLV marked critical" },
+	[MDTUN_ERR_CRIT_FLAG] = { "crit_flag",
+		"critical TLV present but header C flag clear" },
+	[MDTUN_ERR_WK_BAD_LEN] = { "wk_bad_len",
+		"well-known TLV has the wrong length" },
+	[MDTUN_ERR_WK_DUPLICATE] = { "wk_duplicate",
+		"well-known TLV appears twice" },
+	[MDTUN_ERR_NO_SPACE] = { "no_space",
+		"output buffer too small" },
+	[MDTUN_ERR_INVALID] = { "invalid",
+		"value out of range" },
+	[MDTUN_ERR_NOT_FOUND] = { "not_found",
+		"no such TLV" },
+};
+
+const char *mdtun_status_name(enum mdtun_status status)
+{
+	if ((unsigned int)status >= MDTUN_STATUS_COUNT)
+		return "unknown";
+	return mdtun_status_descs[status].name;
+}
+
+const char *mdtun_status_text(enum mdtun_status status)
+{
+	if ((unsigned int)status >= MDTUN_STATUS_COUNT)
+		return "unknown status";
+	return mdtun_status_descs[status].text;
+}
+
+/* ---- Header --------------------------------------------------------------- */
+
+enum mdtun_status mdtun_hdr_build(mdtun_u8 *buf, size_t buf_len,
+				  const struct mdtun_hdr *hdr)
+{
+	if (buf_len < MDTUN_HDR_LEN)
+		return MDTUN_ERR_NO_SPACE;
+	if ((hdr->flags & ~MDTUN_F_KNOWN) || hdr->vni > MDTUN_VNI_MAX ||
+	    hdr->md_len > MDTUN_MD_MAX_LEN || hdr->md_len % MDTUN_MD_UNIT)
+		return MDTUN_ERR_INVALID;
+
+	buf[0] = (mdtun_u8)((MDTUN_VERSION << 4) | hdr->flags);
+	buf[1] = (mdtun_u8)(hdr->md_len / MDTUN_MD_UNIT);
+	put_be16(buf + 2, hdr->protocol);
+	put_be32(buf + 4, hdr->vni << 8);	/* low byte is reserved */
+	return MDTUN_OK;
+}
+
+enum mdtun_status mdtun_hdr_parse(const mdtun_u8 *buf, size_t len,
+				  struct mdtun_hdr *hdr)
+{
+	size_t md_len;
+
+	if (len < MDTUN_HDR_LEN)
+		return MDTUN_ERR_HDR_TRUNCATED;
+
+	hdr->version = buf[0] >> 4;
+	hdr->flags = buf[0] & MDTUN_F_KNOWN;
+	hdr->protocol = get_be16(buf + 2);
+	hdr->vni = get_be32(buf + 4) >> 8;
+	md_len = (size_t)buf[1] * MDTUN_MD_UNIT;
+	hdr->md_len = (mdtun_u16)md_len;
+
+	/* A later version may lay out the rest differently: check it first. */
+	if (hdr->version != MDTUN_VERSION)
+		return MDTUN_ERR_BAD_VERSION;
+	if (hdr->protocol != MDTUN_PROTO_ETH)
+		return MDTUN_ERR_BAD_PROTOCOL;
+	if (md_len > MDTUN_MD_MAX_LEN)
+		return MDTUN_ERR_MD_TOO_LONG;
+	if (md_len > len - MDTUN_HDR_LEN)
+		return MDTUN_ERR_MD_TRUNCATED;
+	return MDTUN_OK;
+}
+
+/* ---- TLV iteration --------------------------------------------------------- */
+
+void mdtun_tlv_iter_init(struct mdtun_tlv_iter *it, const mdtun_u8 *md,
+			 size_t md_len)
+{
+	it->pos = md;
+	it->left = md_len;
+	it->status = MDTUN_OK;
+}
+
+bool mdtun_tlv_next(struct mdtun_tlv_iter *it, struct mdtun_tlv *tlv)
+{
+	size_t data_len;
+
+	if (it->status != MDTUN_OK || it->left == 0)
+		return false;
+	if (it->left < MDTUN_TLV_HDR_LEN) {
+		it->status = MDTUN_ERR_TLV_TRUNCATED;
+		return false;
+	}
+
+	/* The three bits above the length are reserved: ignored on receipt. */
+	data_len = (size_t)(it->pos[3] & 0x1f) * MDTUN_MD_UNIT;
+	if (data_len > it->left - MDTUN_TLV_HDR_LEN) {
+		it->status = MDTUN_ERR_TLV_OVERRUN;
+		return false;
+	}
+
+	tlv->opt_class = get_be16(it->pos);
+	tlv->type = it->pos[2];
+	tlv->len = (mdtun_u8)data_len;
+	tlv->data = it->pos + MDTUN_TLV_HDR_LEN;
+	it->pos += MDTUN_TLV_HDR_LEN + data_len;
+	it->left -= MDTUN_TLV_HDR_LEN + data_len;
+	return true;
+}
+
+enum mdtun_status mdtun_tlv_find(const mdtun_u8 *md, size_t md_len,
+				 mdtun_u16 opt_class, mdtun_u8 type,
+				 struct mdtun_tlv *tlv)
+{
+	struct mdtun_tlv_iter it;
+	struct mdtun_tlv cur;
+
+	mdtun_tlv_iter_init(&it, md, md_len);
+	while (mdtun_tlv_next(&it, &cur)) {
+		if (cur.opt_class == opt_class &&
+		    (cur.type & ~MDTUN_TLV_TYPE_CRIT) ==
+		    (type & ~MDTUN_TLV_TYPE_CRIT)) {
+			*tlv = cur;
+			return MDTUN_OK;
+		}
+	}
+	return it.status != MDTUN_OK ? it.status : MDTUN_ERR_NOT_FOUND;
+}
+
+bool mdtun_md_has_critical(const mdtun_u8 *md, size_t md_len)
+{
+	struct mdtun_tlv_iter it;
+	struct mdtun_tlv tlv;
+
+	mdtun_tlv_iter_init(&it, md, md_len);
+	while (mdtun_tlv_next(&it, &tlv))
+		if (mdtun_tlv_is_critical(&tlv))
+			return true;
+	return false;
+}
+
+/* ---- Well-known fields ------------------------------------------------------ */
+
+size_t mdtun_wk_len(mdtun_u8 type)
+{
+	type &= (mdtun_u8)~MDTUN_TLV_TYPE_CRIT;
+	switch (type) {
+	case MDTUN_WK_MARK:
+	case MDTUN_WK_PRIORITY:
+	case MDTUN_WK_IN_PORT:
+		return 4;
+	case MDTUN_WK_OF_METADATA:
+		return 8;
+	default:
+		if (type >= MDTUN_WK_REG0 && type <= MDTUN_WK_REG15)
+			return 4;
+		return 0;
+	}
+}
+
+static void wk_store(struct mdtun_wk_fields *wk, mdtun_u8 type,
+		     const mdtun_u8 *data)
+{
+	switch (type) {
+	case MDTUN_WK_MARK:
+		wk->mark = get_be32(data);
+		break;
+	case MDTUN_WK_PRIORITY:
+		wk->priority = get_be32(data);
+		break;
+	case MDTUN_WK_IN_PORT:
+		wk->in_port = get_be32(data);
+		break;
+	case MDTUN_WK_OF_METADATA:
+		wk->of_metadata = ((mdtun_u64)get_be32(data) << 32) |
+				  get_be32(data + 4);
+		break;
+	default:
+		wk->reg[type - MDTUN_WK_REG0] = get_be32(data);
+		break;
+	}
+}
+
+mdtun_u64 mdtun_wk_get(const struct mdtun_wk_fields *wk, mdtun_u8 type)
+{
+	type &= (mdtun_u8)~MDTUN_TLV_TYPE_CRIT;
+	if (!mdtun_wk_len(type) || !(wk->present & MDTUN_WK_BIT(type)))
+		return 0;
+	switch (type) {
+	case MDTUN_WK_MARK:
+		return wk->mark;
+	case MDTUN_WK_PRIORITY:
+		return wk->priority;
+	case MDTUN_WK_IN_PORT:
+		return wk->in_port;
+	case MDTUN_WK_OF_METADATA:
+		return wk->of_metadata;
+	default:
+		return wk->reg[type - MDTUN_WK_REG0];
+	}
+}
+
+/* ---- Validation --------------------------------------------------------------- */
+
+enum mdtun_status mdtun_md_validate(const mdtun_u8 *md, size_t md_len,
+				    mdtun_u8 hdr_flags, unsigned int policy,
+				    struct mdtun_wk_fields *wk)
+{
+	struct mdtun_tlv_iter it;
+	struct mdtun_tlv tlv;
+	mdtun_u32 seen = 0;
+
+	if (md_len > MDTUN_MD_MAX_LEN)
+		return MDTUN_ERR_MD_TOO_LONG;
+	if (md_len % MDTUN_MD_UNIT)
+		return MDTUN_ERR_TLV_TRUNCATED;
+	if (wk)
+		wk->present = 0;
+
+	mdtun_tlv_iter_init(&it, md, md_len);
+	while (mdtun_tlv_next(&it, &tlv)) {
+		mdtun_u8 type = tlv.type & (mdtun_u8)~MDTUN_TLV_TYPE_CRIT;
+		bool crit = mdtun_tlv_is_critical(&tlv);
+
+		if (crit && !(hdr_flags & MDTUN_F_CRIT))
+			return MDTUN_ERR_CRIT_FLAG;
+
+		if (tlv.opt_class != MDTUN_OPT_CLASS) {
+			if (crit && !(policy & MDTUN_POLICY_PASS_FOREIGN))
+				return MDTUN_ERR_CRIT_UNKNOWN;
+			continue;
+		}
+
+		if (!mdtun_wk_len(type)) {
+			/* Reserved types: skip unless the sender insists. */
+			if (crit)
+				return MDTUN_ERR_CRIT_UNKNOWN;
+			continue;
+		}
+		if (tlv.len != mdtun_wk_len(type))
+			return MDTUN_ERR_WK_BAD_LEN;
+		if (seen & MDTUN_WK_BIT(type))
+			return MDTUN_ERR_WK_DUPLICATE;
+		seen |= MDTUN_WK_BIT(type);
+		if (wk) {
+			wk->present |= MDTUN_WK_BIT(type);
+			wk_store(wk, type, tlv.data);
+		}
+	}
+	return it.status;
+}
+
+/* ---- Encoding ----------------------------------------------------------------- */
+
+enum mdtun_status mdtun_tlv_put(mdtun_u8 *buf, size_t buf_len, size_t *md_len,
+				mdtun_u16 opt_class, mdtun_u8 type,
+				const mdtun_u8 *data, size_t data_len)
+{
+	size_t off = *md_len;
+	size_t i;
+
+	if (data_len % MDTUN_MD_UNIT || data_len > MDTUN_TLV_MAX_DATA_LEN ||
+	    off % MDTUN_MD_UNIT)
+		return MDTUN_ERR_INVALID;
+	if (off > MDTUN_MD_MAX_LEN ||
+	    MDTUN_TLV_HDR_LEN + data_len > MDTUN_MD_MAX_LEN - off)
+		return MDTUN_ERR_MD_TOO_LONG;
+	if (off > buf_len || MDTUN_TLV_HDR_LEN + data_len > buf_len - off)
+		return MDTUN_ERR_NO_SPACE;
+
+	put_be16(buf + off, opt_class);
+	buf[off + 2] = type;
+	buf[off + 3] = (mdtun_u8)(data_len / MDTUN_MD_UNIT);
+	for (i = 0; i < data_len; i++)
+		buf[off + MDTUN_TLV_HDR_LEN + i] = data[i];
+	*md_len = off + MDTUN_TLV_HDR_LEN + data_len;
+	return MDTUN_OK;
+}
+
+enum mdtun_status mdtun_wk_put(mdtun_u8 *buf, size_t buf_len, size_t *md_len,
+			       mdtun_u8 type, mdtun_u64 value)
+{
+	size_t len = mdtun_wk_len(type);
+	mdtun_u8 data[8];
+
+	if (len == 4) {
+		if (value > 0xffffffffu)
+			return MDTUN_ERR_INVALID;
+		put_be32(data, (mdtun_u32)value);
+	} else if (len == 8) {
+		put_be32(data, (mdtun_u32)(value >> 32));
+		put_be32(data + 4, (mdtun_u32)value);
+	} else {
+		return MDTUN_ERR_INVALID;
+	}
+	return mdtun_tlv_put(buf, buf_len, md_len, MDTUN_OPT_CLASS, type,
+			     data, len);
+}
+
+enum mdtun_status mdtun_wk_put_fields(mdtun_u8 *buf, size_t buf_len,
+				      size_t *md_len,
+				      const struct mdtun_wk_fields *wk,
+				      mdtun_u32 mask)
+{
+	size_t start = *md_len;
+	mdtun_u8 type;
+
+	for (type = 0; type <= MDTUN_WK_REG15; type++) {
+		enum mdtun_status status;
+
+		if (!(wk->present & mask & MDTUN_WK_BIT(type)) ||
+		    !mdtun_wk_len(type))
+			continue;
+		status = mdtun_wk_put(buf, buf_len, md_len, type,
+				      mdtun_wk_get(wk, type));
+		if (status != MDTUN_OK) {
+			*md_len = start;	/* all or nothing */
+			return status;
+		}
+	}
+	return MDTUN_OK;
+}

@@ -1,0 +1,78 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# Runs the named test suites (called by `make check`), showing each suite's
+# own output, and ends with one summary line: "check: N passed, M failed".
+# GoogleTest suites count their test cases; other suites count each check.
+#
+# Environment: srcdir (source tree), builddir (build tree), FUZZ_BIN,
+# FUZZ_SMOKE_RUNS.
+set -u
+: "${srcdir:=.}" "${builddir:=.}"
+passed=0
+failed=0
+failed_suites=""
+
+note_fail() {
+	failed=$((failed + ${2:-1}))
+	failed_suites="$failed_suites $1"
+}
+
+# run_gtest SUITE BINARY: run a GoogleTest binary, add its case counts.
+run_gtest() {
+	log=$(mktemp)
+	"$2" --gtest_color=no 2>&1 | tee "$log"
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log")
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log")
+	rm -f "$log"
+	passed=$((passed + ${p:-0}))
+	if [ -n "$f" ] || [ -z "$p" ]; then
+		note_fail "$1" "${f:-1}"
+	fi
+}
+
+# run_one NAME CMD...: a single check that passes when CMD exits 0.
+run_one() {
+	name=$1
+	shift
+	echo "== $name: $*"
+	if "$@"; then
+		passed=$((passed + 1))
+		echo "== $name: PASS"
+	else
+		note_fail "$name"
+		echo "== $name: FAIL"
+	fi
+}
+
+suite_unit() {
+	run_gtest unit "$builddir/tests/unit/mdtun-unit-tests"
+}
+
+suite_fuzz() {
+	corpus="$builddir/tests/fuzz/corpus"
+	run_one fuzz-replay "$builddir/tests/fuzz/fuzz-replay" \
+		"$corpus"/* "$srcdir"/tests/fuzz/regressions/*
+	if [ -n "${FUZZ_BIN:-}" ]; then
+		# A fresh scratch corpus: the smoke run must not depend on, or
+		# leave behind, earlier runs' findings.
+		scratch=$(mktemp -d)
+		run_one fuzz-smoke "$builddir/$FUZZ_BIN" \
+			-runs="${FUZZ_SMOKE_RUNS:-300000}" -print_final_stats=1 \
+			-artifact_prefix="$scratch/" "$scratch" "$corpus"
+		rm -rf "$scratch"
+	else
+		echo "== fuzz-smoke: skipped (no clang with libFuzzer; install clang)"
+	fi
+}
+
+for suite in "$@"; do
+	echo "==== suite: $suite"
+	"suite_$suite"
+done
+
+if [ "$failed" -ne 0 ]; then
+	echo "failed suites:$failed_suites"
+fi
+echo "check: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
