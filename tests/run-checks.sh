@@ -35,7 +35,7 @@ run_gtest() {
 run_one() {
 	name=$1
 	shift
-	echo "== $name: $*"
+	echo "== $name: $1"
 	if "$@"; then
 		passed=$((passed + 1))
 		echo "== $name: PASS"
@@ -45,8 +45,32 @@ run_one() {
 	fi
 }
 
+# run_counted SUITE CMD...: a script whose last line is
+# "WORD: N passed, M failed"; its counts are added.
+run_counted() {
+	suite=$1
+	shift
+	log=$(mktemp)
+	"$@" 2>&1 | tee "$log"
+	line=$(grep -E '^[a-z0-9-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	rm -f "$log"
+	p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed.*/\1/p')
+	f=$(echo "$line" | sed -n 's/.* passed, \([0-9]*\) failed.*/\1/p')
+	passed=$((passed + ${p:-0}))
+	if [ -z "$line" ]; then
+		note_fail "$suite"
+	elif [ "${f:-0}" -ne 0 ]; then
+		note_fail "$suite" "$f"
+	fi
+}
+
+vectors_fresh() {
+	"$builddir/tests/data/gen-vectors" | cmp - "$srcdir/tests/data/mdtun-vectors.txt"
+}
+
 suite_unit() {
 	run_gtest unit "$builddir/tests/unit/mdtun-unit-tests"
+	run_one vectors-fresh vectors_fresh
 }
 
 suite_fuzz() {
@@ -64,6 +88,10 @@ suite_fuzz() {
 	else
 		echo "== fuzz-smoke: skipped (no clang with libFuzzer; install clang)"
 	fi
+}
+
+suite_dissector() {
+	run_counted dissector "$srcdir/tests/dissector/run.sh"
 }
 
 for suite in "$@"; do

@@ -92,7 +92,9 @@ enum mdtun_status mdtun_hdr_build(mdtun_u8 *buf, size_t buf_len,
 {
 	if (buf_len < MDTUN_HDR_LEN)
 		return MDTUN_ERR_NO_SPACE;
+	/* Refuse what no receiver would accept rather than send it. */
 	if ((hdr->flags & ~MDTUN_F_KNOWN) || hdr->vni > MDTUN_VNI_MAX ||
+	    hdr->protocol != MDTUN_PROTO_ETH ||
 	    hdr->md_len > MDTUN_MD_MAX_LEN || hdr->md_len % MDTUN_MD_UNIT)
 		return MDTUN_ERR_INVALID;
 
@@ -269,12 +271,16 @@ enum mdtun_status mdtun_md_validate(const mdtun_u8 *md, size_t md_len,
 	struct mdtun_tlv tlv;
 	mdtun_u32 seen = 0;
 
-	if (md_len > MDTUN_MD_MAX_LEN)
-		return MDTUN_ERR_MD_TOO_LONG;
-	if (md_len % MDTUN_MD_UNIT)
-		return MDTUN_ERR_TLV_TRUNCATED;
 	if (wk)
 		wk->present = 0;
+	if (md_len > MDTUN_MD_MAX_LEN)
+		return MDTUN_ERR_MD_TOO_LONG;
+	/*
+	 * Never true for an area a header describes (its length is in words),
+	 * but options handed over by tc or OVS carry a byte length.
+	 */
+	if (md_len % MDTUN_MD_UNIT)
+		return MDTUN_ERR_TLV_TRUNCATED;
 
 	mdtun_tlv_iter_init(&it, md, md_len);
 	while (mdtun_tlv_next(&it, &tlv)) {

@@ -75,8 +75,8 @@ extern "C" {
 
 /*
  * Well-known TLV types in MDTUN_OPT_CLASS (without the critical bit).
- * Each value is a fixed-length big-endian integer.  Types 0x05-0x0f and
- * 0x20-0x7f are reserved for future fields.
+ * Each value is a fixed-length big-endian integer.  Types 0x00, 0x05-0x0f
+ * and 0x20-0x7f are reserved for future fields.
  */
 enum mdtun_wk_type {
 	MDTUN_WK_MARK = 0x01,		/* skb->mark, 4 bytes */
@@ -115,7 +115,10 @@ enum mdtun_status {
 	MDTUN_ERR_BAD_PROTOCOL,		/* payload protocol not defined */
 	MDTUN_ERR_MD_TOO_LONG,		/* metadata length over the maximum */
 	MDTUN_ERR_MD_TRUNCATED,		/* metadata runs past the packet */
-	MDTUN_ERR_TLV_TRUNCATED,	/* TLV header cut by the area's end */
+	MDTUN_ERR_TLV_TRUNCATED,	/* TLV header cut by the area's end;
+					 * only for byte-length areas (tc, OVS
+					 * options): a header's area is whole
+					 * words and cannot cut a TLV header */
 	MDTUN_ERR_TLV_OVERRUN,		/* TLV data runs past the area */
 	MDTUN_ERR_CRIT_UNKNOWN,		/* critical TLV the receiver lacks */
 	MDTUN_ERR_CRIT_FLAG,		/* critical TLV but C flag clear */
@@ -147,7 +150,9 @@ struct mdtun_hdr {
 
 /*
  * Write the fixed header for @hdr into @buf.  @hdr->version is ignored
- * (MDTUN_VERSION is always written); unknown flag bits are refused.
+ * (MDTUN_VERSION is always written); unknown flag bits and payload
+ * protocols are refused.  The sender sets MDTUN_F_CRIT itself, from
+ * mdtun_md_has_critical() on the area it sends.
  */
 enum mdtun_status mdtun_hdr_build(mdtun_u8 *buf, size_t buf_len,
 				  const struct mdtun_hdr *hdr);

@@ -229,6 +229,13 @@ TEST(Header, BuildRejectsUnalignedOrLongMetadata) {
   EXPECT_EQ(MDTUN_OK, mdtun_hdr_build(buf, sizeof(buf), &hdr));
 }
 
+TEST(Header, BuildRejectsUndefinedProtocol) {
+  uint8_t buf[MDTUN_HDR_LEN];
+  mdtun_hdr hdr{};
+  hdr.protocol = 0x0800;
+  EXPECT_EQ(MDTUN_ERR_INVALID, mdtun_hdr_build(buf, sizeof(buf), &hdr));
+}
+
 TEST(Header, BuildNeedsEightBytes) {
   uint8_t buf[MDTUN_HDR_LEN];
   mdtun_hdr hdr{};
@@ -355,6 +362,14 @@ TEST(Validate, EmptyAreaIsOk) {
 TEST(Validate, AreaLongerThanMaxRejected) {
   Bytes md(MDTUN_MD_MAX_LEN + MDTUN_MD_UNIT, 0);
   EXPECT_EQ(MDTUN_ERR_MD_TOO_LONG, Validate(md));
+}
+
+TEST(Validate, EarlyFailureStillClearsPresent) {
+  Bytes md(MDTUN_MD_MAX_LEN + MDTUN_MD_UNIT, 0);
+  mdtun_wk_fields wk{};
+  wk.present = MDTUN_WK_BIT(MDTUN_WK_MARK);
+  EXPECT_EQ(MDTUN_ERR_MD_TOO_LONG, Validate(md, 0, 0, &wk));
+  EXPECT_EQ(0u, wk.present);
 }
 
 TEST(Validate, UnalignedAreaRejected) {

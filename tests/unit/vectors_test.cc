@@ -16,6 +16,15 @@
 namespace mdtun::test {
 namespace {
 
+// docs/protocol.md, "Worked example".
+constexpr uint32_t SPEC_EXAMPLE_VNI = 5001;
+constexpr uint8_t SPEC_EXAMPLE_FLAGS = MDTUN_F_CRIT;
+constexpr uint16_t SPEC_EXAMPLE_MD_LEN = 24;
+constexpr uint64_t SPEC_EXAMPLE_MARK = 0x1234;
+constexpr uint64_t SPEC_EXAMPLE_PRIORITY = 0x10003;
+constexpr uint16_t SPEC_EXAMPLE_FOREIGN_CLASS = 0x0102;
+constexpr uint8_t SPEC_EXAMPLE_FOREIGN_TYPE = 0x80;
+
 const std::vector<Vector>& Vectors() {
   static const std::vector<Vector> vectors = LoadVectors(MDTUN_VECTORS_FILE);
   return vectors;
@@ -44,6 +53,9 @@ TEST(Vectors, EveryReceiveDropReasonIsCovered) {
   std::set<std::string> covered;
   for (const auto& v : Vectors()) covered.insert(v.expect);
   for (int s = MDTUN_STATUS_FIRST_RX_DROP; s <= MDTUN_STATUS_LAST_RX_DROP; s++) {
+    // A header's area is whole words, so no packet can cut a TLV header:
+    // codec_test covers tlv_truncated with byte-length areas instead.
+    if (s == MDTUN_ERR_TLV_TRUNCATED) continue;
     const char* name = mdtun_status_name(static_cast<mdtun_status>(s));
     EXPECT_TRUE(covered.count(name)) << "no vector for " << name;
   }
