@@ -6,7 +6,7 @@
 # GoogleTest suites count their test cases; other suites count each check.
 #
 # Environment: srcdir (source tree), builddir (build tree), FUZZ_BIN,
-# FUZZ_SMOKE_RUNS.
+# FUZZ_SMOKE_RUNS, MDTUN_VM (the VM runner command), KTESTS.
 set -u
 : "${srcdir:=.}" "${builddir:=.}"
 passed=0
@@ -45,22 +45,24 @@ run_one() {
 	fi
 }
 
-# run_counted SUITE CMD...: a script whose last line is
-# "WORD: N passed, M failed"; its counts are added.
+# run_counted SUITE CMD...: a script whose last summary line is
+# "WORD: N passed, M failed"; its counts are added.  A non-zero exit (a
+# kernel warning seen by mdtun-vm, a crash) fails the suite even when every
+# test it counted passed.
 run_counted() {
 	suite=$1
 	shift
 	log=$(mktemp)
-	"$@" 2>&1 | tee "$log"
+	{ "$@"; echo "$?" > "$log.rc"; } 2>&1 | tee "$log"
+	rc=$(cat "$log.rc")
 	line=$(grep -E '^[a-z0-9-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
-	rm -f "$log"
+	rm -f "$log" "$log.rc"
 	p=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed.*/\1/p')
 	f=$(echo "$line" | sed -n 's/.* passed, \([0-9]*\) failed.*/\1/p')
 	passed=$((passed + ${p:-0}))
-	if [ -z "$line" ]; then
-		note_fail "$suite"
-	elif [ "${f:-0}" -ne 0 ]; then
-		note_fail "$suite" "$f"
+	if [ -z "$line" ] || [ "${f:-0}" -ne 0 ] || [ "$rc" -ne 0 ]; then
+		[ "$rc" -ne 0 ] && echo "== $suite: exited with status $rc"
+		if [ "${f:-0}" -ne 0 ]; then note_fail "$suite" "$f"; else note_fail "$suite"; fi
 	fi
 }
 
@@ -90,8 +92,23 @@ suite_fuzz() {
 	fi
 }
 
+suite_kernel() {
+	# The tests find the modules and tools through MDTUN_KO / MDTUN_CTL.
+	MDTUN_KO=$(cd "$srcdir" && pwd)/datapath/mdtun.ko
+	MDTUN_CTL=$builddir/utilities/mdtun-ctl/mdtun-ctl
+	export MDTUN_KO MDTUN_CTL
+	run_counted kernel $MDTUN_VM --timeout 2400 -- \
+		"$srcdir/tests/kernel/run.sh" ${KTESTS:-}
+}
+
 suite_dissector() {
 	run_counted dissector "$srcdir/tests/dissector/run.sh"
+}
+
+suite_ovs_userspace() {
+	run_gtest ovs-options "$builddir/tests/ovs-userspace/mdtun-options-test"
+	run_counted ovs-userspace "$srcdir/tests/ovs-userspace/run.sh" \
+		"$builddir/ovs-build"
 }
 
 for suite in "$@"; do

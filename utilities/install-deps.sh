@@ -15,7 +15,7 @@ libgtest-dev libgmock-dev libbenchmark-dev
 libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
 linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod
 openvswitch-source libssl-dev libcap-ng-dev libunbound-dev python3
-qemu-system-x86 busybox-static cpio xz-utils xxd
+qemu-system-x86 busybox-static cpio xz-utils xxd patch
 iproute2 python3-scapy tshark iperf3
 "
 

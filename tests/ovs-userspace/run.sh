@@ -1,0 +1,279 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+#
+# The mdtun tunnel type in ovs-vswitchd with the userspace datapath
+# (datapath_type=netdev), which runs without any kernel module: a private
+# ovsdb-server and ovs-vswitchd in a temporary directory, driven with
+# ovs-vsctl and ovs-appctl.
+#
+# Usage: run.sh [OVS_BUILD_DIR]   (default: $OVS_BUILD or ./ovs-build, the
+# patched OVS tree built by `make ovs`).  Ends with
+# "ovs-userspace: N passed, M failed" and exits non-zero on a failure.
+set -u
+
+ovs=${1:-${OVS_BUILD:-ovs-build}}
+if [ ! -x "$ovs/vswitchd/ovs-vswitchd" ]; then
+	echo "ovs-userspace: $ovs/vswitchd/ovs-vswitchd not built (make ovs)"
+	echo "ovs-userspace: 0 passed, 1 failed"
+	exit 1
+fi
+ovs=$(cd "$ovs" && pwd)
+PATH=$ovs/vswitchd:$ovs/ovsdb:$ovs/utilities:$PATH
+
+tmp=$(mktemp -d /tmp/ovs-userspace.XXXXXX)
+export OVS_RUNDIR=$tmp OVS_DBDIR=$tmp OVS_LOGDIR=$tmp OVS_SYSCONFDIR=$tmp
+export OVS_PKGDATADIR=$ovs
+DB=unix:$tmp/db.sock
+passed=0
+failed=0
+
+# ---- Daemons ---------------------------------------------------------------
+
+start_ovsdb() {
+	ovsdb-tool create "$tmp/conf.db" "$ovs/vswitchd/vswitch.ovsschema" &&
+	ovsdb-server "$tmp/conf.db" --remote="punix:$tmp/db.sock" \
+		--pidfile="$tmp/ovsdb-server.pid" --detach --no-chdir -vconsole:off \
+		--log-file="$tmp/ovsdb-server.log" \
+		--unixctl="$tmp/ovsdb-server.ctl" &&
+	vsctl --no-wait init
+}
+
+start_vswitchd() {
+	ovs-vswitchd "$DB" --disable-system --disable-system-route \
+		--pidfile="$tmp/ovs-vswitchd.pid" --detach --no-chdir -vconsole:off \
+		--log-file="$tmp/ovs-vswitchd.log" \
+		--unixctl="$tmp/ovs-vswitchd.ctl"
+}
+
+# Stops a daemon we started, by the pid in its pidfile.
+stop_daemon() {
+	pidfile=$tmp/$1.pid
+	[ -f "$pidfile" ] || return 0
+	pid=$(cat "$pidfile")
+	ovs-appctl -t "$tmp/$1.ctl" exit >/dev/null 2>&1
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill "$pid" 2>/dev/null
+	rm -f "$pidfile"
+}
+
+cleanup() {
+	stop_daemon ovs-vswitchd
+	stop_daemon ovsdb-server
+	if [ "$failed" -ne 0 ]; then
+		echo "---- ovs-vswitchd.log (last 40 lines)"
+		tail -n 40 "$tmp/ovs-vswitchd.log" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+vsctl() { ovs-vsctl --db="$DB" --timeout=20 "$@"; }
+appctl() { ovs-appctl -t "$tmp/ovs-vswitchd.ctl" "$@"; }
+
+# ---- Checks ----------------------------------------------------------------
+
+pass() { passed=$((passed + 1)); echo "PASS: $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL: $1"; shift; for l in "$@"; do echo "      $l"; done; }
+
+# check NAME CMD...: passes when CMD exits 0.
+check() {
+	name=$1
+	shift
+	if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$out"; fi
+}
+
+# check_match NAME REGEX CMD...: passes when CMD's output matches REGEX.
+check_match() {
+	name=$1
+	re=$2
+	shift 2
+	out=$("$@" 2>&1)
+	if printf '%s\n' "$out" | grep -Eq -- "$re"; then
+		pass "$name"
+	else
+		fail "$name" "expected /$re/ in output of: $*" "got: $out"
+	fi
+}
+
+# check_nomatch NAME REGEX CMD...
+check_nomatch() {
+	name=$1
+	re=$2
+	shift 2
+	out=$("$@" 2>&1)
+	if printf '%s\n' "$out" | grep -Eq -- "$re"; then
+		fail "$name" "unexpected /$re/ in output of: $*" "got: $out"
+	else
+		pass "$name"
+	fi
+}
+
+# A port is up when it has no error and an OpenFlow port number.
+port_ok() {
+	err=$(vsctl get interface "$1" error) || return 1
+	ofport=$(vsctl get interface "$1" ofport) || return 1
+	[ "$err" = "[]" ] && [ "$ofport" -gt 0 ] 2>/dev/null && return 0
+	echo "$1: error=$err ofport=$ofport"
+	return 1
+}
+
+# port_error NAME PORT REGEX: the port is down with an error matching REGEX.
+port_error() {
+	err=$(vsctl get interface "$2" error)
+	ofport=$(vsctl get interface "$2" ofport)
+	if printf '%s\n' "$err" | grep -Eq -- "$3" && [ "$ofport" = "-1" ]; then
+		pass "$1"
+		echo "      error column: $err"
+	else
+		fail "$1" "expected error /$3/ and ofport -1" "got error=$err ofport=$ofport"
+	fi
+}
+
+good_ports_ok() {
+	port_ok t0 && port_ok t1 && port_ok g0
+}
+
+# ---- Tests -------------------------------------------------------------------
+
+echo "ovs-userspace: OVS from $ovs, run dir $tmp"
+if ! start_ovsdb || ! start_vswitchd; then
+	fail "daemons start" "$(tail -n 20 "$tmp"/*.log 2>/dev/null)"
+	echo "ovs-userspace: $passed passed, $failed failed"
+	exit 1
+fi
+pass "ovsdb-server and ovs-vswitchd (with the mdtun plugin) start"
+
+check "bridge with the userspace datapath" \
+	vsctl add-br br0 -- set bridge br0 datapath_type=netdev
+check_match "mdtun is a registered interface type" '(^|[ ,"])mdtun([ ,"]|$)' \
+	vsctl get open_vswitch . iface_types
+
+check "add mdtun port t0 (remote_ip=flow key=flow carry=mark)" \
+	vsctl add-port br0 t0 -- set interface t0 type=mdtun \
+	options:remote_ip=flow options:key=flow options:carry=mark
+check "t0 is up with no error" port_ok t0
+check "add mdtun port t1 (IPv4+IPv6 trust, dst_port 7082)" \
+	vsctl add-port br0 t1 -- set interface t1 type=mdtun \
+	options:remote_ip=192.0.2.2 options:local_ip=192.0.2.1 \
+	options:carry=priority,mark \
+	'options:trusted_remotes="192.0.2.77/24, 2001:db8::/32,198.51.100.7"' \
+	options:dst_port=7082
+check "t1 is up with no error" port_ok t1
+check "add geneve port g0 beside them" \
+	vsctl add-port br0 g0 -- set interface g0 type=geneve \
+	options:remote_ip=203.0.113.9
+check "g0 is up with no error" port_ok g0
+
+# The configuration as OVS reads it back (get_config): canonical forms.
+check_match "t0 config read back" \
+	't0 [0-9]+/[0-9a-z]+: \(mdtun: carry=mark, key=flow, remote_ip=flow\)' \
+	appctl dpif/show
+check_match "t1 config read back, prefixes masked and canonical" \
+	'carry=mark,priority, dst_port=7082, local_ip=192.0.2.1, remote_ip=192.0.2.2, trusted_remotes=192.0.2.0/24,2001:db8::/32,198.51.100.7/32' \
+	appctl dpif/show
+check_match "datapath port named mdtun_sys_7081" 'mdtun_sys_7081' appctl dpctl/show
+check_match "datapath port named mdtun_sys_7082" 'mdtun_sys_7082' appctl dpctl/show
+
+# Bad options: the port stays down with a clear error, the others stay up.
+vsctl add-port br0 bad1 -- set interface bad1 type=mdtun \
+	options:remote_ip=flow options:carry=bogus >/dev/null 2>&1
+port_error "carry=bogus is refused" bad1 \
+	"bad1: invalid carry 'bogus': unknown field 'bogus'"
+vsctl add-port br0 bad2 -- set interface bad2 type=mdtun \
+	options:remote_ip=flow options:trusted_remotes=300.1.1.1/8 >/dev/null 2>&1
+port_error "trusted_remotes=300.1.1.1/8 is refused" bad2 \
+	"bad2: invalid trusted_remotes prefix '300.1.1.1/8': not an IPv4 or IPv6 address"
+vsctl add-port br0 bad3 -- set interface bad3 type=mdtun \
+	options:remote_ip=flow options:dst_port=0 >/dev/null 2>&1
+port_error "dst_port=0 is refused" bad3 "bad3: invalid dst_port '0'"
+vsctl add-port br0 bad4 -- set interface bad4 type=mdtun \
+	options:remote_ip=flow options:dst_port=70000 >/dev/null 2>&1
+port_error "dst_port=70000 is refused" bad4 "bad4: invalid dst_port '70000'"
+vsctl add-port br0 bad5 -- set interface bad5 type=mdtun \
+	options:remote_ip=flow options:trusted_remotes=192.0.2.0/33 >/dev/null 2>&1
+port_error "prefix length 33 is refused" bad5 \
+	"bad5: invalid trusted_remotes prefix '192.0.2.0/33': prefix length must be 0 to 32"
+vsctl add-port br0 bad6 -- set interface bad6 type=mdtun \
+	options:remote_ip=flow options:carry=mark,,priority >/dev/null 2>&1
+port_error "carry with an empty field is refused" bad6 "bad6: invalid carry 'mark,,priority': empty field"
+vsctl add-port br0 bad7 -- set interface bad7 type=mdtun \
+	options:carry=mark >/dev/null 2>&1
+port_error "remote_ip is required, as for every tunnel" bad7 \
+	"bad7: mdtun type requires valid 'remote_ip' argument"
+check "good ports unaffected by the bad ones" good_ports_ok
+
+# A bad port that is fixed comes up; a good port given a bad option goes
+# down with the error (OVS removes it from the datapath, as for geneve) and
+# comes back once fixed.
+check "fixing bad1's option" vsctl set interface bad1 options:carry=mark
+check "bad1 is up once fixed" port_ok bad1
+vsctl set interface t0 options:carry=wrong >/dev/null 2>&1
+port_error "a bad change takes t0 down with the error" t0 \
+	"t0: invalid carry 'wrong'"
+check "the other ports stay up meanwhile" port_ok t1
+check "t0 reconfigured to carry=mark,priority" \
+	vsctl set interface t0 options:carry=mark,priority
+check "t0 is up after the fix" port_ok t0
+check_match "mdtun/show follows the reconfiguration" 'carry: mark,priority$' \
+	appctl mdtun/show t0
+
+# Unknown keys only warn, as for other tunnel types.
+check "unknown option accepted with a warning" \
+	vsctl set interface t1 options:frobnicate=1
+check "t1 still up" port_ok t1
+check_match "warning logged for the unknown option" \
+	"unknown mdtun argument 'frobnicate'" cat "$tmp/ovs-vswitchd.log"
+check "removing the unknown option" vsctl remove interface t1 options frobnicate
+
+# ovs-appctl mdtun/show and the status column.
+check_match "mdtun/show lists t0" '^t0:$' appctl mdtun/show
+check_match "mdtun/show lists t0 once, with its current configuration" '^1$' \
+	sh -c "ovs-appctl -t '$tmp/ovs-vswitchd.ctl' mdtun/show | grep -c '^t0:'"
+check_match "mdtun/show lists the repaired port bad1" '^bad1:$' appctl mdtun/show
+check_match "mdtun/show lists t1 with its trusted prefixes" \
+	'trusted_remotes: 192.0.2.0/24,2001:db8::/32,198.51.100.7/32' appctl mdtun/show
+check_match "mdtun/show gives the datapath port" \
+	'datapath port: mdtun_sys_7082 \(UDP port 7082\)' appctl mdtun/show t1
+check_match "mdtun/show says there is no kernel device" \
+	'kernel device: none' appctl mdtun/show t0
+check_nomatch "mdtun/show does not list the geneve port" '^g0:' appctl mdtun/show
+check_nomatch "mdtun/show does not list ports that never came up" '^bad2:' \
+	appctl mdtun/show
+check_match "mdtun/show of an unknown port fails" 'no mdtun port nope' \
+	appctl mdtun/show nope
+check_match "status of t0 names its datapath port" \
+	'mdtun_dpif_port=mdtun_sys_7081' vsctl get interface t0 status
+check_match "status of t0 warns that nothing is trusted" \
+	'mdtun_warning=' vsctl get interface t0 status
+check_nomatch "status of t1 has no warning" 'mdtun_warning' \
+	vsctl get interface t1 status
+
+echo "---- ovs-appctl mdtun/show"
+appctl mdtun/show
+echo "----"
+
+# Restarting ovs-vswitchd keeps the configuration (it is in the database).
+stop_daemon ovs-vswitchd
+if start_vswitchd; then pass "ovs-vswitchd restarts"; else fail "ovs-vswitchd restarts"; fi
+# A change made without --no-wait returns once ovs-vswitchd has applied the
+# whole configuration.
+check "restarted ovs-vswitchd applies the database" \
+	vsctl set open_vswitch . external_ids:mdtun-test=restarted
+check "t0 up after the restart" port_ok t0
+check "t1 up after the restart" port_ok t1
+check "g0 up after the restart" port_ok g0
+port_error "bad2 still refused after the restart" bad2 "invalid trusted_remotes prefix"
+check_match "mdtun/show after the restart" \
+	'carry: mark,priority$' appctl mdtun/show t0
+
+# Deleting a port removes it from mdtun/show.
+check "deleting t1" vsctl del-port br0 t1
+check_nomatch "t1 gone from mdtun/show" '^t1:' appctl mdtun/show
+
+echo "ovs-userspace: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

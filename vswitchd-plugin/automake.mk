@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: Apache-2.0
+#
+# Open vSwitch 3.1 with the mdtun plugin (included from the top Makefile.am;
+# paths are relative to the top directories).
+#
+# OVS is built once in $(OVS_BUILD_DIR): extracted from $(OVS_SOURCE) (a
+# tarball or a tree), patched with vswitchd-plugin/ovs-patches/ in order,
+# configured and made.  Stamp files keep each step from running again; the
+# plugin's objects are linked into ovs-vswitchd by overriding its LDADD and
+# DEPENDENCIES on OVS's make command line, so a plugin change only relinks
+# ovs-vswitchd.  The plugin is linked as object files, not as an archive,
+# because nothing in OVS refers to it: it registers itself from a static
+# constructor (see vswitchd-plugin/mdtun_plugin.cc).
+
+OVS_BUILD_DIR = ovs-build
+OVS_CONFIGURE_FLAGS = --enable-silent-rules
+OVS_PATCHES = \
+	vswitchd-plugin/ovs-patches/0001-netdev-vport-Add-a-registration-hook-for-tunnel-type.patch
+
+EXTRA_DIST += $(OVS_PATCHES) \
+	vswitchd-plugin/README.md \
+	vswitchd-plugin/ovs-patches/mkpatch.sh \
+	tests/ovs-userspace/run.sh
+
+# The plugin, compiled against the patched tree's lib/ (only the C++-clean
+# headers netdev-tunnel-plugin.h and unixctl.h are used; -iquote keeps
+# OVS's other headers from shadowing system ones).
+noinst_LIBRARIES += vswitchd-plugin/libmdtun-ovs-plugin.a
+vswitchd_plugin_libmdtun_ovs_plugin_a_SOURCES = \
+	vswitchd-plugin/mdtun_options.cc \
+	vswitchd-plugin/mdtun_options.h \
+	vswitchd-plugin/mdtun_plugin.cc
+vswitchd_plugin_libmdtun_ovs_plugin_a_CPPFLAGS = $(AM_CPPFLAGS) \
+	-iquote $(OVS_BUILD_DIR)/lib
+$(vswitchd_plugin_libmdtun_ovs_plugin_a_OBJECTS): $(OVS_BUILD_DIR)/.patched
+
+# The option parsers' unit tests (GoogleTest; no OVS needed).
+check_PROGRAMS += tests/ovs-userspace/mdtun-options-test
+tests_ovs_userspace_mdtun_options_test_SOURCES = \
+	tests/ovs-userspace/mdtun_options_test.cc \
+	vswitchd-plugin/mdtun_options.cc \
+	vswitchd-plugin/mdtun_options.h
+tests_ovs_userspace_mdtun_options_test_CPPFLAGS = $(AM_CPPFLAGS) \
+	-I$(top_srcdir)/vswitchd-plugin
+tests_ovs_userspace_mdtun_options_test_CXXFLAGS = $(AM_CXXFLAGS) $(GTEST_CFLAGS)
+tests_ovs_userspace_mdtun_options_test_LDADD = $(GTEST_LIBS)
+
+MDTUN_PLUGIN_OBJS = \
+	$(abs_top_builddir)/vswitchd-plugin/libmdtun_ovs_plugin_a-mdtun_options.$(OBJEXT) \
+	$(abs_top_builddir)/vswitchd-plugin/libmdtun_ovs_plugin_a-mdtun_plugin.$(OBJEXT)
+OVS_VSWITCHD_LIBS = ofproto/libofproto.la lib/libsflow.la lib/libopenvswitch.la
+OVS_MAKE = $(MAKE) -C $(OVS_BUILD_DIR) \
+	vswitchd_ovs_vswitchd_LDADD="$(MDTUN_PLUGIN_OBJS) $(OVS_VSWITCHD_LIBS) -lstdc++" \
+	vswitchd_ovs_vswitchd_DEPENDENCIES="$(MDTUN_PLUGIN_OBJS) $(OVS_VSWITCHD_LIBS)"
+
+$(OVS_BUILD_DIR)/.patched: $(OVS_PATCHES)
+	$(AM_V_GEN)rm -rf $(OVS_BUILD_DIR) && $(MKDIR_P) $(OVS_BUILD_DIR) && \
+	if test -d "$(OVS_SOURCE)"; then \
+		cp -pR "$(OVS_SOURCE)"/. $(OVS_BUILD_DIR)/; \
+	else \
+		tar -xzf "$(OVS_SOURCE)" -C $(OVS_BUILD_DIR) --strip-components=1; \
+	fi && \
+	for p in $(OVS_PATCHES); do \
+		patch -d $(OVS_BUILD_DIR) -p1 --quiet --forward \
+			< $(top_srcdir)/$$p || exit 1; \
+	done && \
+	touch $@
+
+$(OVS_BUILD_DIR)/.configured: $(OVS_BUILD_DIR)/.patched
+	$(AM_V_GEN)cd $(OVS_BUILD_DIR) && \
+	./configure $(OVS_CONFIGURE_FLAGS) > configure.out 2>&1 || \
+		{ tail -n 30 configure.out; exit 1; }; \
+	touch .configured
+
+# Always asks OVS's make, which knows what is out of date (nothing, a
+# relink of ovs-vswitchd, or the whole tree the first time: ~3 minutes).
+ovs: $(OVS_BUILD_DIR)/.configured vswitchd-plugin/libmdtun-ovs-plugin.a
+	+$(OVS_MAKE)
+.PHONY: ovs
+
+clean-local: ovs-clean
+ovs-clean:
+	rm -rf $(OVS_BUILD_DIR)
+.PHONY: ovs-clean
