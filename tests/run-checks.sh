@@ -72,6 +72,7 @@ vectors_fresh() {
 
 suite_unit() {
 	run_gtest unit "$builddir/tests/unit/mdtun-unit-tests"
+	run_gtest mdtun-ctl "$builddir/tests/unit/mdtun-ctl-tests"
 	run_one vectors-fresh vectors_fresh
 }
 
