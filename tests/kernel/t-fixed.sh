@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Fixed mode over an IPv4 and an IPv6 underlay: ping and a short iperf3 TCP
+# run cross each tunnel, and the configuration reads back as given.
+. "$(dirname "$0")/lib.sh"
+
+check load load_mdtun
+mkhosts 2
+ctl h1 add m4 id 42 remote 198.51.100.2 local 198.51.100.1
+ctl h2 add m4 id 42 remote 198.51.100.1
+ctl h1 add m6 id 43 remote 2001:db8:1::2
+ctl h2 add m6 id 43 remote 2001:db8:1::1
+for k in 1 2; do
+	overlay h$k m4 192.0.2.$k/24 2001:db8:2::$k/64
+	overlay h$k m6 203.0.113.$k/24
+done
+
+check_eq show-remote 198.51.100.2 "$(ctl h1 show m4 --json |
+	$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_data"]["remote"])')"
+check_eq show-local6-absent "" "$(ctl h1 show m6 --json |
+	$PY -c 'import json,sys; print(json.load(sys.stdin)[0]["linkinfo"]["info_data"].get("local",""))')"
+
+check ping-v4-over-v4 ping_ok h1 192.0.2.2
+check ping-v6-over-v4 ping_ok h1 2001:db8:2::2
+check ping-v4-over-v6 ping_ok h1 203.0.113.2
+
+for dst in 192.0.2.2 203.0.113.2; do
+	on h2 iperf3 -s -1 -D -p 5201
+	sleep 1
+	bps=$(on h1 timeout 60 iperf3 -c "$dst" -t 2 -J |
+		$PY -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))')
+	log "iperf3 to $dst: ${bps:-0} bit/s"
+	check_ge "iperf3-$dst" 1000000 "${bps:-0}"
+done
+
+check_ge tx-packets 3 "$(stat h1 m4 tx_packets)"
+check_ge rx-packets 3 "$(stat h2 m4 rx_packets)"
+check_eq no-unknown-vni 0 "$(stat h2 m4 rx_unknown_vni)"
+check dmesg dmesg_clean
+t_done
