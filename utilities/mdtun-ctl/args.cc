@@ -106,7 +106,8 @@ HopSetting ParseHop(const std::string& key, const std::string& text) {
 
 IpAddr ParseAddr(const std::string& key, const std::string& text) {
   auto a = IpAddr::Parse(text);
-  if (!a) throw UsageError(key + ": '" + text + "' is not an IPv4 or IPv6 address");
+  if (!a)
+    throw UsageError(key + ": '" + text + "' is not an IPv4 or IPv6 address");
   return *a;
 }
 
@@ -116,7 +117,8 @@ std::string CheckName(const std::string& name) {
                      std::to_string(IFNAMSIZ - 1) + " characters");
   for (char c : name)
     if (c == '/' || c == ':' || c == ' ' || c == '\t' || c == '\n')
-      throw UsageError("NAME: '" + name + "' may not contain '/', ':' or spaces");
+      throw UsageError("NAME: '" + name +
+                       "' may not contain '/', ':' or spaces");
   if (name == "." || name == "..")
     throw UsageError("NAME: '" + name + "' is not a valid interface name");
   return name;
@@ -131,8 +133,9 @@ void ParseOptions(const std::vector<std::string>& args, size_t i,
     if (!allowed.count(key)) {
       if (key == "id" || key == "remote" || key == "external" ||
           key == "local" || key == "port")
-        throw UsageError(key + ": cannot be changed by set; delete and add "
-                               "the link again");
+        throw UsageError(key +
+                         ": cannot be changed by set; delete and add "
+                         "the link again");
       throw UsageError(key + ": unknown keyword");
     }
     if (!seen.insert(key).second) throw UsageError(key + ": given twice");
@@ -189,8 +192,21 @@ void ParseOptions(const std::vector<std::string>& args, size_t i,
 void CheckAdd(const LinkConfig& cfg) {
   if (cfg.external) {
     if (cfg.remote) throw UsageError("remote: not allowed with external");
-    if (cfg.id) throw UsageError("id: not allowed with external (the VNI comes from each packet)");
+    if (cfg.id)
+      throw UsageError(
+          "id: not allowed with external (the VNI comes from each packet)");
     if (cfg.local) throw UsageError("local: not allowed with external");
+    // Outer header fields come with each packet's metadata in external
+    // mode; the kernel refuses them too, but this names the keyword.
+    const char* fixed_only = cfg.ttl    ? "ttl"
+                             : cfg.tos  ? "tos"
+                             : cfg.df   ? "df"
+                             : cfg.csum ? "csum"
+                                        : nullptr;
+    if (fixed_only)
+      throw UsageError(std::string(fixed_only) +
+                       ": not allowed with external (set per packet by "
+                       "the metadata)");
   } else {
     if (!cfg.remote)
       throw UsageError("remote: required unless external is given");
@@ -210,12 +226,11 @@ void NoMoreArgs(const std::vector<std::string>& args, size_t i) {
 
 Command ParseCommand(const std::vector<std::string>& args) {
   static const std::set<std::string> kAddKeys = {
-      "id",   "remote", "external", "local",         "port",
-      "ttl",  "tos",    "df",       "csum",          "zero-csum6-tx",
-      "zero-csum6-rx",  "carry",    "trust"};
+      "id", "remote", "external",      "local",         "port",  "ttl",  "tos",
+      "df", "csum",   "zero-csum6-tx", "zero-csum6-rx", "carry", "trust"};
   static const std::set<std::string> kSetKeys = {
-      "ttl", "tos", "df", "csum", "zero-csum6-tx", "zero-csum6-rx",
-      "carry", "trust"};
+      "ttl",           "tos",           "df",    "csum",
+      "zero-csum6-tx", "zero-csum6-rx", "carry", "trust"};
   Command cmd;
   if (args.empty()) throw UsageError("missing command (try --help)");
   const std::string& verb = args[0];
@@ -228,7 +243,7 @@ Command ParseCommand(const std::vector<std::string>& args) {
     cmd.verb = Verb::kVersion;
     return cmd;
   }
-  if (verb == "add" || verb == "set" || verb == "del" || verb == "stats") {
+  if (verb == "add" || verb == "set" || verb == "del") {
     if (i >= args.size()) throw UsageError(verb + ": missing NAME");
     cmd.name = CheckName(args[i++]);
   }
@@ -244,16 +259,21 @@ Command ParseCommand(const std::vector<std::string>& args) {
     cmd.verb = Verb::kDel;
     NoMoreArgs(args, i);
   } else if (verb == "show" || verb == "stats") {
+    // --json may come before or after NAME.
     cmd.verb = verb == "show" ? Verb::kShow : Verb::kStats;
     for (; i < args.size(); i++) {
       if (args[i] == "--json" || args[i] == "-j") {
         cmd.json = true;
-      } else if (cmd.verb == Verb::kShow && cmd.name.empty()) {
+      } else if (args[i].size() > 1 && args[i][0] == '-') {
+        throw UsageError(args[i] + ": unknown option");
+      } else if (cmd.name.empty()) {
         cmd.name = CheckName(args[i]);
       } else {
         throw UsageError(args[i] + ": unexpected argument");
       }
     }
+    if (cmd.verb == Verb::kStats && cmd.name.empty())
+      throw UsageError("stats: missing NAME");
   } else {
     throw UsageError(verb + ": unknown command (try --help)");
   }

@@ -13,9 +13,8 @@ namespace mdtun::ctl {
 std::string CounterName(int stat) {
   // Receive drops found by the codec take the codec's own names.
   if (stat >= MDTUN_STAT_RX_HDR_TRUNCATED && stat <= MDTUN_STAT_RX_WK_DUPLICATE)
-    return std::string("rx_") +
-           mdtun_status_name(
-               static_cast<mdtun_status>(stat - MDTUN_STAT_RX_CODEC_BASE));
+    return std::string("rx_") + mdtun_status_name(static_cast<mdtun_status>(
+                                    stat - MDTUN_STAT_RX_CODEC_BASE));
   switch (stat) {
     case MDTUN_STAT_RX_UNKNOWN_VNI:
       return "rx_unknown_vni";
@@ -77,6 +76,26 @@ std::string JsonString(const std::string& s) {
   return out + "\"";
 }
 
+std::vector<std::string> LinkFlagNames(unsigned int flags) {
+  // Values from the kernel's uapi <linux/if.h>; glibc's <net/if.h> lacks
+  // the last three and the two headers cannot be included together.
+  static const struct {
+    unsigned int bit;
+    const char* name;
+  } kFlags[] = {
+      {0x8, "LOOPBACK"},     {0x2, "BROADCAST"},    {0x10, "POINTOPOINT"},
+      {0x1000, "MULTICAST"}, {0x80, "NOARP"},       {0x200, "ALLMULTI"},
+      {0x100, "PROMISC"},    {0x20, "NOTRAILERS"},  {0x4, "DEBUG"},
+      {0x8000, "DYNAMIC"},   {0x4000, "AUTOMEDIA"}, {0x2000, "PORTSEL"},
+      {0x400, "MASTER"},     {0x800, "SLAVE"},      {0x1, "UP"},
+      {0x10000, "LOWER_UP"}, {0x20000, "DORMANT"},  {0x40000, "ECHO"},
+  };
+  std::vector<std::string> out;
+  for (const auto& f : kFlags)
+    if (flags & f.bit) out.push_back(f.name);
+  return out;
+}
+
 namespace {
 
 std::string Hop(const HopSetting& h) {
@@ -128,7 +147,7 @@ std::vector<std::string> CarryList(uint32_t carry) {
 
 std::string InfoDataJson(const LinkConfig& c) {
   JsonObject o;
-  if (c.external) o.Bool("external", true);
+  o.Bool("external", c.external);
   if (c.id) o.Num("id", *c.id);
   if (c.remote) o.Str("remote", c.remote->ToString());
   if (c.local) o.Str("local", c.local->ToString());
@@ -157,9 +176,12 @@ std::string InfoDataJson(const LinkConfig& c) {
 std::string FormatShowText(const LinkInfo& link) {
   const LinkConfig& c = link.config;
   std::ostringstream out;
-  out << link.ifindex << ": " << link.name << ": mtu " << link.mtu << " state "
-      << link.operstate << (link.up ? " UP" : " DOWN") << "\n    mdtun";
-  if (c.external) out << " external";
+  std::string flags;
+  for (const std::string& f : LinkFlagNames(link.flags))
+    flags += (flags.empty() ? "" : ",") + f;
+  out << link.ifindex << ": " << link.name << ": <" << flags << "> mtu "
+      << link.mtu << " state " << link.operstate << "\n    mdtun mode "
+      << (c.external ? "external" : "fixed");
   if (c.id) out << " id " << *c.id;
   if (c.remote) out << " remote " << c.remote->ToString();
   if (c.local) out << " local " << c.local->ToString();
@@ -168,8 +190,10 @@ std::string FormatShowText(const LinkInfo& link) {
   if (c.tos) out << " tos " << Hop(*c.tos);
   if (c.df) out << " df " << DfName(*c.df);
   if (c.csum) out << " csum " << (*c.csum ? "on" : "off");
-  if (c.zero_csum6_tx) out << " zero-csum6-tx " << (*c.zero_csum6_tx ? "on" : "off");
-  if (c.zero_csum6_rx) out << " zero-csum6-rx " << (*c.zero_csum6_rx ? "on" : "off");
+  if (c.zero_csum6_tx)
+    out << " zero-csum6-tx " << (*c.zero_csum6_tx ? "on" : "off");
+  if (c.zero_csum6_rx)
+    out << " zero-csum6-rx " << (*c.zero_csum6_rx ? "on" : "off");
   if (c.carry) {
     std::string carry = FormatCarry(*c.carry);
     out << " carry " << (carry.empty() ? "none" : carry);
@@ -187,13 +211,15 @@ std::string FormatShowJson(const std::vector<LinkInfo>& links) {
   for (size_t i = 0; i < links.size(); i++) {
     const LinkInfo& l = links[i];
     JsonObject linkinfo;
-    linkinfo.Str("info_kind", MDTUN_LINK_KIND).Raw("info_data", InfoDataJson(l.config));
+    linkinfo.Str("info_kind", MDTUN_LINK_KIND)
+        .Raw("info_data", InfoDataJson(l.config));
     JsonObject o;
+    // Keys in the order `ip -d -j link` prints them.
     o.Num("ifindex", l.ifindex)
         .Str("ifname", l.name)
+        .Raw("flags", JsonStringList(LinkFlagNames(l.flags)))
         .Num("mtu", l.mtu)
         .Str("operstate", l.operstate)
-        .Raw("flags", l.up ? "[\"UP\"]" : "[]")
         .Raw("linkinfo", linkinfo.Build());
     out += (i ? "," : "") + o.Build();
   }

@@ -25,8 +25,8 @@ struct LinkInfo {
   std::string name;
   int ifindex = 0;
   unsigned int mtu = 0;
-  std::string operstate;
-  bool up = false;
+  std::string operstate;   // as ip(8) prints it: "UP", "DOWN", "UNKNOWN"...
+  unsigned int flags = 0;  // IFF_* (ifi_flags)
   LinkConfig config;
   LinkStats stats;
   std::map<int, uint64_t> counters;  // MDTUN_STAT_* -> value
@@ -37,6 +37,10 @@ struct LinkInfo {
 std::string CounterName(int stat);
 
 std::string JsonString(const std::string& s);
+
+// IFF_* flag names in ip(8)'s order and spelling ("BROADCAST", "UP",
+// "LOWER_UP"...); IFF_RUNNING is left out, as ip does.
+std::vector<std::string> LinkFlagNames(unsigned int flags);
 
 std::string FormatShowText(const LinkInfo& link);
 std::string FormatShowJson(const std::vector<LinkInfo>& links);

@@ -38,7 +38,8 @@ int Run(const mdtun::ctl::Command& cmd) {
       if (cmd.json) {
         std::cout << mdtun::ctl::FormatShowJson(links);
       } else {
-        for (const auto& link : links) std::cout << mdtun::ctl::FormatShowText(link);
+        for (const auto& link : links)
+          std::cout << mdtun::ctl::FormatShowText(link);
       }
       break;
     }

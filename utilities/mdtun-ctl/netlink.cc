@@ -2,16 +2,35 @@
 //
 // The mdtun link kind, taught to libnl-route-3.
 //
-// libnl parses and builds a link kind's IFLA_INFO_DATA through a
-// struct rtnl_link_info_ops registered with rtnl_link_register_info(); with
-// it, rtnl_link_add(), rtnl_link_change() and the link cache handle mdtun
-// links like libnl's own vxlan or geneve ones, and nothing here builds or
-// parses raw netlink buffers.  libnl 3.x exports the function but keeps the
-// struct in a private header, so it is declared below; its layout has not
-// changed since libnl 3.2 (2011), and configure accepts only libnl 3.x.
+// Choice: mdtun is registered with libnl as link-info ops (struct
+// rtnl_link_info_ops, rtnl_link_register_info()), option (a) of the design
+// notes, rather than building IFLA_LINKINFO by hand with the libnl core
+// message API (option (b)).  With the ops, rtnl_link_add(), the change
+// request builder and the link cache build and parse IFLA_INFO_DATA and
+// IFLA_INFO_XSTATS through MdtunInfoOps::Put()/Parse() below, exactly like
+// libnl's own vxlan or geneve modules: one code path for every verb, the
+// rest of the link (name, ifindex, flags, mtu, stats64) parsed by libnl.
+//
+// The price is that libnl exports rtnl_link_register_info() but keeps the
+// struct in a private header (netlink-private/route/link/api.h up to 3.7,
+// lib/route/link/link-api.h from 3.8), so it is mirrored below.  Checked
+// against libnl's sources: the layout is the same from 3.2.28 (which added
+// io_compare) through 3.12.0; before 3.2.28 io_list sat where io_compare
+// is, which would also work (our io_compare is null and libnl never reads
+// past its own struct), but it is untested.  The #if below refuses libnl
+// versions outside that range so that a future layout change fails the
+// build instead of corrupting memory; define MDTUN_CTL_LIBNL_LAYOUT_CHECKED
+// after checking a new version's struct.  Debian 12 ships 3.7.0.
+//
 // The per-link data lives in a side table keyed by the link, since the
 // slot libnl keeps for it (l_info) is in the equally private struct
 // rtnl_link.
+//
+// "set" does not call rtnl_link_change(): when the kernel refuses an
+// RTM_NEWLINK change with EOPNOTSUPP, that function silently retries as
+// RTM_SETLINK, which ignores IFLA_LINKINFO, and reports success for a
+// change that was not made.  Set() builds the same request with
+// rtnl_link_build_change_request() and sends it once.
 
 #include "netlink.h"
 
@@ -20,17 +39,27 @@
 #include <net/if.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
+#include <netlink/version.h>
 #include <sys/socket.h>
 
 #include <cctype>
 #include <cstring>
-#include <mutex>
+#include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "mdtun/if_mdtun.h"
 
+#if !defined(MDTUN_CTL_LIBNL_LAYOUT_CHECKED) &&                  \
+    (LIBNL_VER_NUM < LIBNL_VER(3, 2) ||                          \
+     (LIBNL_VER_NUM == LIBNL_VER(3, 2) && LIBNL_VER_MIC < 28) || \
+     LIBNL_VER_NUM > LIBNL_VER(3, 12))
+#error \
+    "struct rtnl_link_info_ops not checked for this libnl version; see the top of netlink.cc"
+#endif
+
 extern "C" {
-// libnl 3.x: include/netlink-private/route/link/api.h
+// Mirror of libnl 3.2.28-3.12.0's private struct rtnl_link_info_ops.
 struct rtnl_link_info_ops {
   char* io_name;
   int io_refcnt;
@@ -40,10 +69,11 @@ struct rtnl_link_info_ops {
   int (*io_clone)(struct rtnl_link*, struct rtnl_link*);
   int (*io_put_attrs)(struct nl_msg*, struct rtnl_link*);
   void (*io_free)(struct rtnl_link*);
-  int (*io_compare)(struct rtnl_link*, struct rtnl_link*, uint32_t, int);
+  int (*io_compare)(struct rtnl_link*, struct rtnl_link*, int flags);
   struct nl_list_head io_list;
 };
 int rtnl_link_register_info(struct rtnl_link_info_ops*);
+int rtnl_link_unregister_info(struct rtnl_link_info_ops*);
 }
 
 namespace mdtun::ctl {
@@ -82,8 +112,16 @@ class MdtunInfoOps {
     ops_.io_put_attrs = [](nl_msg* msg, rtnl_link* l) {
       return Get().Put(msg, l);
     };
-    rtnl_link_register_info(&ops_);
+    int err = rtnl_link_register_info(&ops_);
+    if (err < 0)
+      throw NetlinkError(
+          std::string("cannot register link kind " MDTUN_LINK_KIND
+                      " with libnl: ") +
+          nl_geterror(err));
   }
+  // libnl's list of kinds outlives us (it is libnl's static data); leave it
+  // without a dangling entry.  Every link is freed by then (refcount 0).
+  ~MdtunInfoOps() { rtnl_link_unregister_info(&ops_); }
 
   static std::optional<IpAddr> Addr(nlattr* a, bool v6) {
     if (!a || nla_len(a) != (v6 ? 16 : 4)) return std::nullopt;
@@ -114,13 +152,17 @@ class MdtunInfoOps {
       if (tb[IFLA_MDTUN_PORT] && nla_len(tb[IFLA_MDTUN_PORT]) == 2)
         c.port = ntohs(nla_get_u16(tb[IFLA_MDTUN_PORT]));
       if (auto ttl = U8(tb[IFLA_MDTUN_TTL]))
-        c.ttl = HopSetting{U8(tb[IFLA_MDTUN_TTL_INHERIT]).value_or(0) != 0, *ttl};
+        c.ttl =
+            HopSetting{U8(tb[IFLA_MDTUN_TTL_INHERIT]).value_or(0) != 0, *ttl};
       if (auto tos = U8(tb[IFLA_MDTUN_TOS]))
-        c.tos = HopSetting{U8(tb[IFLA_MDTUN_TOS_INHERIT]).value_or(0) != 0, *tos};
+        c.tos =
+            HopSetting{U8(tb[IFLA_MDTUN_TOS_INHERIT]).value_or(0) != 0, *tos};
       c.df = U8(tb[IFLA_MDTUN_DF]);
       if (auto v = U8(tb[IFLA_MDTUN_UDP_CSUM])) c.csum = *v != 0;
-      if (auto v = U8(tb[IFLA_MDTUN_UDP_ZERO_CSUM6_TX])) c.zero_csum6_tx = *v != 0;
-      if (auto v = U8(tb[IFLA_MDTUN_UDP_ZERO_CSUM6_RX])) c.zero_csum6_rx = *v != 0;
+      if (auto v = U8(tb[IFLA_MDTUN_UDP_ZERO_CSUM6_TX]))
+        c.zero_csum6_tx = *v != 0;
+      if (auto v = U8(tb[IFLA_MDTUN_UDP_ZERO_CSUM6_RX]))
+        c.zero_csum6_rx = *v != 0;
       if (tb[IFLA_MDTUN_CARRY] && nla_len(tb[IFLA_MDTUN_CARRY]) == 4)
         c.carry = nla_get_u32(tb[IFLA_MDTUN_CARRY]);
       if (tb[IFLA_MDTUN_TRUST]) c.trust = ParseTrust(tb[IFLA_MDTUN_TRUST]);
@@ -219,6 +261,11 @@ struct CacheDeleter {
   void operator()(nl_cache* c) const { nl_cache_free(c); }
 };
 
+struct MsgDeleter {
+  void operator()(nl_msg* m) const { nlmsg_free(m); }
+};
+using MsgPtr = std::unique_ptr<nl_msg, MsgDeleter>;
+
 LinkPtr NewMdtunLink(const std::string& name) {
   LinkPtr link(rtnl_link_alloc());
   if (!link) throw NetlinkError("out of memory");
@@ -252,7 +299,8 @@ struct Rtnl::AckState {
                        static_cast<long>(offset);
       if (len > 0) {
         nlattr* tb[NLMSGERR_ATTR_MAX + 1];
-        auto* attrs = reinterpret_cast<nlattr*>(reinterpret_cast<char*>(err) + offset);
+        auto* attrs =
+            reinterpret_cast<nlattr*>(reinterpret_cast<char*>(err) + offset);
         if (nla_parse(tb, NLMSGERR_ATTR_MAX, attrs, static_cast<int>(len),
                       nullptr) == 0 &&
             tb[NLMSGERR_ATTR_MSG])
@@ -272,8 +320,8 @@ Rtnl::Rtnl() : sock_(nl_socket_alloc()), ack_(std::make_unique<AckState>()) {
   if (err < 0) Fail("cannot open an rtnetlink socket", err);
   int one = 1;
   // Ask for the kernel's reason with each refusal.
-  setsockopt(nl_socket_get_fd(sock_.get()), SOL_NETLINK, NETLINK_EXT_ACK,
-             &one, sizeof(one));
+  setsockopt(nl_socket_get_fd(sock_.get()), SOL_NETLINK, NETLINK_EXT_ACK, &one,
+             sizeof(one));
   nl_socket_modify_err_cb(sock_.get(), NL_CB_CUSTOM, &AckState::OnError,
                           ack_.get());
 }
@@ -281,7 +329,8 @@ Rtnl::Rtnl() : sock_(nl_socket_alloc()), ack_(std::make_unique<AckState>()) {
 Rtnl::~Rtnl() = default;
 
 void Rtnl::Fail(const std::string& what, int nlerr) const {
-  std::string reason = ack_->message.empty() ? nl_geterror(nlerr) : ack_->message;
+  std::string reason =
+      ack_->message.empty() ? nl_geterror(nlerr) : ack_->message;
   throw NetlinkError(what + ": " + reason);
 }
 
@@ -303,8 +352,15 @@ void Rtnl::Set(const std::string& name, const LinkConfig& changes) {
   rtnl_link_set_name(orig.get(), name.c_str());
   LinkPtr link = NewMdtunLink("");
   MdtunInfoOps::Get().Data(link.get()).config = changes;
+  // Sent once as RTM_NEWLINK: see the top of this file for why not
+  // rtnl_link_change().
+  nl_msg* raw = nullptr;
+  int err = rtnl_link_build_change_request(orig.get(), link.get(), 0, &raw);
+  MsgPtr msg(raw);
+  if (err < 0) Fail("set " + name, err);
   ack_->message.clear();
-  int err = rtnl_link_change(sock_.get(), orig.get(), link.get(), 0);
+  err = nl_send_auto(sock_.get(), msg.get());
+  if (err >= 0) err = nl_wait_for_ack(sock_.get());
   if (err < 0) Fail("set " + name, err);
 }
 
@@ -339,11 +395,11 @@ std::vector<LinkInfo> Rtnl::List(const std::string& name) {
     info.ifindex = rtnl_link_get_ifindex(link);
     info.mtu = rtnl_link_get_mtu(link);
     char buf[32];
-    info.operstate = rtnl_link_operstate2str(rtnl_link_get_operstate(link), buf,
-                                             sizeof buf);
+    info.operstate =
+        rtnl_link_operstate2str(rtnl_link_get_operstate(link), buf, sizeof buf);
     // As ip(8) prints it.
     for (char& ch : info.operstate) ch = static_cast<char>(toupper(ch));
-    info.up = rtnl_link_get_flags(link) & IFF_UP;
+    info.flags = rtnl_link_get_flags(link);
     const LinkData& d = MdtunInfoOps::Get().Data(link);
     info.config = d.config;
     info.counters = d.counters;
