@@ -102,6 +102,11 @@ suite_kernel() {
 		"$srcdir/tests/kernel/run.sh" ${KTESTS:-}
 }
 
+suite_ovs_kernel() {
+	run_counted ovs-kernel $MDTUN_VM --timeout 1800 -- \
+		"$srcdir/tests/ovs-kernel/run.sh"
+}
+
 suite_dissector() {
 	run_counted dissector "$srcdir/tests/dissector/run.sh"
 }

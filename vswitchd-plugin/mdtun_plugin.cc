@@ -228,12 +228,16 @@ void PutU32(netdev_tunnel_plugin_nl* nl, uint16_t type, uint32_t v) {
 }
 
 // The trust list, nested as IFLA_MDTUN_TRUST (also OVS_MDTUN_ATTR_TRUST).
+// The nests carry NLA_F_NESTED (OVS's nl_msg_start_nested() does not set
+// it): mdtun.ko parses each prefix strictly, as new Netlink code should,
+// and refuses a nest without the flag.
 void PutTrust(netdev_tunnel_plugin_nl* nl, uint16_t type,
               const std::vector<TrustPrefix>& trusted) {
-  size_t list = netdev_tunnel_plugin_nl_start_nested(nl, type);
+  size_t list = netdev_tunnel_plugin_nl_start_nested(
+      nl, static_cast<uint16_t>(type | NLA_F_NESTED));
   for (const TrustPrefix& p : trusted) {
-    size_t one =
-        netdev_tunnel_plugin_nl_start_nested(nl, IFLA_MDTUN_TRUST_PREFIX);
+    size_t one = netdev_tunnel_plugin_nl_start_nested(
+        nl, IFLA_MDTUN_TRUST_PREFIX | NLA_F_NESTED);
     netdev_tunnel_plugin_nl_put(nl, IFLA_MDTUN_PREFIX_ADDR, p.addr.data(),
                                 p.AddrSize());
     PutU8(nl, IFLA_MDTUN_PREFIX_LEN, p.len);
@@ -422,10 +426,23 @@ class Registrar {
     plugin_.get_status = GetStatus;
     plugin_.ovs_vport_type = OVS_VPORT_TYPE_MDTUN;
     plugin_.put_vport_options = PutVportOptions;
-    plugin_.link_kind = MDTUN_LINK_KIND;
+    // With the in-tree openvswitch.ko OVS first creates an "mdtun" link over
+    // rtnetlink and attaches it as a netdev vport; a vport of type
+    // OVS_VPORT_TYPE_MDTUN (vport-mdtun.ko) is only its fallback.
+    // MDTUN_OVS_KERNEL_PORT=vport skips the link, so that ports are always
+    // created as OVS_VPORT_TYPE_MDTUN vports (to use or test vport-mdtun.ko).
+    const char* kernel_port = std::getenv("MDTUN_OVS_KERNEL_PORT");
+    if (kernel_port && std::strcmp(kernel_port, "vport") == 0) {
+      plugin_.link_kind = nullptr;
+    } else {
+      plugin_.link_kind = MDTUN_LINK_KIND;
+    }
     plugin_.put_link_data = PutLinkData;
     plugin_.check_link_data = CheckLinkData;
     // Userspace datapath header ops (build/push/pop_header): not yet.
+    // The TLV area uses Geneve option encoding: OVS hands the flow's
+    // tun_metadata to the kernel datapath as Geneve options.
+    plugin_.geneve_opts = true;
 
     int error = netdev_tunnel_plugin_register(&plugin_);
     if (error) {

@@ -11,7 +11,7 @@ here=$(dirname "$0")
 old_patch=$(ls "$here"/0001-*.patch)
 files="lib/automake.mk lib/dpif-netlink-rtnl.c lib/dpif-netlink.c
 lib/netdev-tunnel-plugin.h lib/netdev-vport-private.h lib/netdev-vport.c
-lib/netdev-vport.h"
+lib/netdev-vport.h lib/odp-util.c"
 body=$(mktemp)
 for f in $files; do
 	a=$orig/$f
