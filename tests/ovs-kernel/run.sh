@@ -409,6 +409,10 @@ fi
 # A sends 0x5678 instead: B must not deliver it.
 check "host A now sets tun_metadata0=0x5678" \
 	ofctl A mod-flows br0 "cookie=0x10/-1,in_port=pA,actions=set_field:198.51.100.2->tun_dst,set_field:0x5678->tun_metadata0,output:t0"
+# The kernel still holds megaflows with the old action until revalidation:
+# flush them so that no packet in flight can still carry 0x1234.
+appctl A revalidator/purge >/dev/null
+before=$(stable_n_packets B 0x11)
 drops_before=$(stable_n_packets B 0x12)
 check "ping with the wrong metadata value fails" ping_fails A
 after=$(stable_n_packets B 0x11)
