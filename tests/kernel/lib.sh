@@ -20,51 +20,47 @@ t_fail=0
 
 log() { echo "[$T_NAME] $*"; }
 
+# pass NAME [NOTE] / fail NAME DETAIL: record one assertion's verdict as
+# the PASS/FAIL line that run.sh counts.
+pass() {
+	echo "PASS $T_NAME/$1${2:+ ($2)}"
+	t_pass=$((t_pass + 1))
+}
+
+fail() {
+	echo "FAIL $T_NAME/$1 ($2)"
+	t_fail=$((t_fail + 1))
+}
+
 # check NAME CMD...: one assertion; passes when CMD exits 0.
 check() {
 	local name=$1
 	shift
-	if "$@"; then
-		echo "PASS $T_NAME/$name"
-		t_pass=$((t_pass + 1))
-	else
-		echo "FAIL $T_NAME/$name (command: $*)"
-		t_fail=$((t_fail + 1))
-	fi
+	if "$@"; then pass "$name"; else fail "$name" "command: $*"; fi
 }
 
 # check_not NAME CMD...: passes when CMD fails.
 check_not() {
 	local name=$1
 	shift
-	if "$@"; then
-		echo "FAIL $T_NAME/$name (unexpectedly succeeded: $*)"
-		t_fail=$((t_fail + 1))
-	else
-		echo "PASS $T_NAME/$name"
-		t_pass=$((t_pass + 1))
-	fi
+	if "$@"; then fail "$name" "unexpectedly succeeded: $*"; else pass "$name"; fi
 }
 
 # check_eq NAME EXPECTED ACTUAL
 check_eq() {
 	if [ "$2" = "$3" ]; then
-		echo "PASS $T_NAME/$1"
-		t_pass=$((t_pass + 1))
+		pass "$1"
 	else
-		echo "FAIL $T_NAME/$1 (expected '$2', got '$3')"
-		t_fail=$((t_fail + 1))
+		fail "$1" "expected '$2', got '$3'"
 	fi
 }
 
 # check_ge NAME MIN ACTUAL
 check_ge() {
 	if [ "$3" -ge "$2" ] 2>/dev/null; then
-		echo "PASS $T_NAME/$1"
-		t_pass=$((t_pass + 1))
+		pass "$1"
 	else
-		echo "FAIL $T_NAME/$1 (expected >= $2, got '$3')"
-		t_fail=$((t_fail + 1))
+		fail "$1" "expected >= $2, got '$3'"
 	fi
 }
 

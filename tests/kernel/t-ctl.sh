@@ -44,11 +44,9 @@ ok() {
 	local name=$1
 	shift
 	if run 0 "$@" && [ ! -s "$err" ]; then
-		echo "PASS $T_NAME/$name"
-		t_pass=$((t_pass + 1))
+		pass "$name"
 	else
-		echo "FAIL $T_NAME/$name (mdtun-ctl $*)"
-		t_fail=$((t_fail + 1))
+		fail "$name" "mdtun-ctl $*"
 	fi
 }
 
@@ -59,11 +57,9 @@ refused() {
 	shift 3
 	if run "$rc" "$@" && [ "$(wc -l <"$err")" -eq 1 ] &&
 		grep -E -q -- "$pat" "$err"; then
-		echo "PASS $T_NAME/$name ($(cat "$err"))"
-		t_pass=$((t_pass + 1))
+		pass "$name" "$(cat "$err")"
 	else
-		echo "FAIL $T_NAME/$name (stderr: $(cat "$err"), want /$pat/)"
-		t_fail=$((t_fail + 1))
+		fail "$name" "stderr: $(cat "$err"), want /$pat/"
 	fi
 }
 
