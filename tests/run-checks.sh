@@ -6,7 +6,7 @@
 # GoogleTest suites count their test cases; other suites count each check.
 #
 # Environment: srcdir (source tree), builddir (build tree), FUZZ_BIN,
-# FUZZ_SMOKE_RUNS, MDTUN_VM (the VM runner command), KTESTS.
+# FUZZ_SMOKE_RUNS, MDTUN_VM (the VM runner command), KTESTS, OTESTS.
 set -u
 : "${srcdir:=.}" "${builddir:=.}"
 passed=0
@@ -103,8 +103,8 @@ suite_kernel() {
 }
 
 suite_ovs_kernel() {
-	run_counted ovs-kernel $MDTUN_VM --timeout 1800 -- \
-		"$srcdir/tests/ovs-kernel/run.sh"
+	run_counted ovs-kernel $MDTUN_VM --timeout 2400 -- \
+		"$srcdir/tests/ovs-kernel/run.sh" ${OTESTS:-}
 }
 
 suite_dissector() {

@@ -8,7 +8,7 @@
 # configured and made.  Stamp files keep each step from running again; the
 # plugin's objects are linked into ovs-vswitchd by overriding its LDADD and
 # DEPENDENCIES on OVS's make command line, so a plugin change only relinks
-# ovs-vswitchd.  The plugin is linked as object files, not as an archive,
+# ovs-vswitchd (and ovs-dpctl).  The plugin is linked as object files, not as an archive,
 # because nothing in OVS refers to it: it registers itself from a static
 # constructor (see vswitchd-plugin/mdtun_plugin.cc).
 
@@ -22,16 +22,17 @@ EXTRA_DIST += $(OVS_PATCHES) \
 	vswitchd-plugin/ovs-patches/mkpatch.sh \
 	tests/ovs-userspace/run.sh
 
-# The plugin, compiled against the patched tree's lib/ (only the C++-clean
-# headers netdev-tunnel-plugin.h and unixctl.h are used; -iquote keeps
-# OVS's other headers from shadowing system ones).
+# The plugin, compiled against the patched tree (only C++-clean headers are
+# used: lib/netdev-tunnel-plugin.h, lib/unixctl.h and the public
+# include/openvswitch/ ones; -iquote keeps OVS's other headers from
+# shadowing system ones, as -idirafter for include/ does).  Its option parsers and rtnetlink client are
+# mdtun-ctl's library.
 noinst_LIBRARIES += vswitchd-plugin/libmdtun-ovs-plugin.a
 vswitchd_plugin_libmdtun_ovs_plugin_a_SOURCES = \
-	vswitchd-plugin/mdtun_options.cc \
-	vswitchd-plugin/mdtun_options.h \
 	vswitchd-plugin/mdtun_plugin.cc
 vswitchd_plugin_libmdtun_ovs_plugin_a_CPPFLAGS = $(AM_CPPFLAGS) \
-	-iquote $(OVS_BUILD_DIR)/lib
+	-I$(top_srcdir)/vswitchd-plugin -iquote $(top_srcdir)/utilities \
+	-iquote $(OVS_BUILD_DIR)/lib -idirafter $(OVS_BUILD_DIR)/include
 $(vswitchd_plugin_libmdtun_ovs_plugin_a_OBJECTS): $(OVS_BUILD_DIR)/.patched
 
 # The option parsers' unit tests (GoogleTest; no OVS needed).
@@ -46,12 +47,16 @@ tests_ovs_userspace_mdtun_options_test_CXXFLAGS = $(AM_CXXFLAGS) $(GTEST_CFLAGS)
 tests_ovs_userspace_mdtun_options_test_LDADD = $(GTEST_LIBS)
 
 MDTUN_PLUGIN_OBJS = \
-	$(abs_top_builddir)/vswitchd-plugin/libmdtun_ovs_plugin_a-mdtun_options.$(OBJEXT) \
-	$(abs_top_builddir)/vswitchd-plugin/libmdtun_ovs_plugin_a-mdtun_plugin.$(OBJEXT)
+	$(abs_top_builddir)/vswitchd-plugin/libmdtun_ovs_plugin_a-mdtun_plugin.$(OBJEXT) \
+	$(abs_top_builddir)/utilities/mdtun-ctl/libmdtun-rtnl.a \
+	$(abs_top_builddir)/lib/libmdtun-codec.a
 OVS_VSWITCHD_LIBS = ofproto/libofproto.la lib/libsflow.la lib/libopenvswitch.la
+# ovs-dpctl gets the plugin too, so that it names the mdtun vport type.
 OVS_MAKE = $(MAKE) -C $(OVS_BUILD_DIR) \
-	vswitchd_ovs_vswitchd_LDADD="$(MDTUN_PLUGIN_OBJS) $(OVS_VSWITCHD_LIBS) -lstdc++" \
-	vswitchd_ovs_vswitchd_DEPENDENCIES="$(MDTUN_PLUGIN_OBJS) $(OVS_VSWITCHD_LIBS)"
+	vswitchd_ovs_vswitchd_LDADD="$(MDTUN_PLUGIN_OBJS) $(OVS_VSWITCHD_LIBS) $(LIBNL_LIBS) -lstdc++" \
+	vswitchd_ovs_vswitchd_DEPENDENCIES="$(MDTUN_PLUGIN_OBJS) $(OVS_VSWITCHD_LIBS)" \
+	utilities_ovs_dpctl_LDADD="$(MDTUN_PLUGIN_OBJS) lib/libopenvswitch.la $(LIBNL_LIBS) -lstdc++" \
+	utilities_ovs_dpctl_DEPENDENCIES="$(MDTUN_PLUGIN_OBJS) lib/libopenvswitch.la"
 
 $(OVS_BUILD_DIR)/.patched: $(OVS_PATCHES)
 	$(AM_V_GEN)rm -rf $(OVS_BUILD_DIR) && $(MKDIR_P) $(OVS_BUILD_DIR) && \
@@ -74,7 +79,8 @@ $(OVS_BUILD_DIR)/.configured: $(OVS_BUILD_DIR)/.patched
 
 # Always asks OVS's make, which knows what is out of date (nothing, a
 # relink of ovs-vswitchd, or the whole tree the first time: ~3 minutes).
-ovs: $(OVS_BUILD_DIR)/.configured vswitchd-plugin/libmdtun-ovs-plugin.a
+ovs: $(OVS_BUILD_DIR)/.configured vswitchd-plugin/libmdtun-ovs-plugin.a \
+		utilities/mdtun-ctl/libmdtun-rtnl.a lib/libmdtun-codec.a
 	+$(OVS_MAKE)
 .PHONY: ovs
 

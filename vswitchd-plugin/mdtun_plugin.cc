@@ -12,11 +12,19 @@
 //     tos, ttl, csum, df_default, ...) as for geneve and hands all options
 //     to ParseOptions(), which parses mdtun's own (mdtun_options.h) and puts
 //     a bad one in the Interface's "error" column;
-//   - kernel datapath: creates an "mdtun" link in collect-metadata mode over
-//     rtnetlink (PutLinkData()) and attaches it as a netdev vport, as it
-//     does for geneve; failing that, asks openvswitch.ko for a vport of type
-//     OVS_VPORT_TYPE_MDTUN with PutVportOptions();
+//   - kernel datapath: asks openvswitch.ko for a vport of type
+//     OVS_VPORT_TYPE_MDTUN (vport-mdtun.ko, autoloaded by its alias) with
+//     PutVportOptions(); when the kernel does not know that type, creates
+//     an "mdtun" link in collect-metadata mode over rtnetlink (PutLinkData())
+//     and attaches it as a netdev vport, as it does for geneve;
 //   - calls Init() once, which registers "ovs-appctl mdtun/show".
+//
+// Either way the kernel device is an mdtun link named after the datapath
+// port ("mdtun_sys_7081"), shared by the mdtun ports with that UDP port.
+// Its carry set and trust list are the ports' options: a change to them on
+// a running port is pushed to the device over rtnetlink (SyncKernelDevice()),
+// and mdtun/show reads the device's counters the same way, with
+// mdtun-ctl's rtnetlink client (utilities/mdtun-ctl/netlink.h).
 //
 // Every callback is noexcept: no C++ exception may unwind into OVS.
 
@@ -30,20 +38,29 @@
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "mdtun-ctl/format.h"
+#include "mdtun-ctl/netlink.h"
 #include "mdtun/codec.h"
 #include "mdtun/if_mdtun.h"
 #include "mdtun/ovs_mdtun.h"
 #include "mdtun_options.h"
 #include "netdev-tunnel-plugin.h"  // OVS, patched
+#include "openvswitch/ofpbuf.h"    // OVS
+#include "openvswitch/vlog.h"      // OVS
 #include "unixctl.h"               // OVS
+
+VLOG_DEFINE_THIS_MODULE(mdtun_plugin);
 
 namespace mdtun {
 namespace {
+
+namespace ctl = mdtun::ctl;
 
 using OptionList = std::vector<std::pair<std::string, std::string>>;
 
@@ -158,6 +175,56 @@ char* MallocString(const std::string& s) {
   return p;
 }
 
+std::string CarryText(uint32_t carry) {
+  return carry ? FormatCarry(carry) : "none";
+}
+
+std::string TrustText(const std::vector<TrustPrefix>& trusted) {
+  return trusted.empty() ? "none" : FormatTrustedRemotes(trusted);
+}
+
+// ---- The kernel device -------------------------------------------------
+
+// The port's kernel device as the driver reports it, or nothing when there
+// is none (userspace datapath, or not created yet).  Throws
+// ctl::NetlinkError.
+std::optional<ctl::LinkInfo> ReadKernelDevice(const std::string& name) {
+  if (!if_nametoindex(name.c_str())) {
+    return std::nullopt;
+  }
+  std::vector<ctl::LinkInfo> links = ctl::Rtnl().List(name);
+  return std::move(links.front());
+}
+
+// Gives the port's kernel device the port's carry set and trust list if it
+// has others: OVS creates the device (or vport) with the options of the
+// moment and does not touch it again while the port lives, nor when a
+// restarted ovs-vswitchd finds it in the datapath.  Before the device
+// exists there is nothing to do: it is then created with these options.
+void SyncKernelDevice(const PortConfig& port) noexcept {
+  static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+  const std::string& dev = port.dpif_port();
+  const PortOptions& o = port.parsed();
+  try {
+    std::optional<ctl::LinkInfo> link = ReadKernelDevice(dev);
+    if (!link || (link->config.carry.value_or(0) == o.carry &&
+                  link->config.trust.value_or(std::vector<TrustPrefix>{}) ==
+                      o.trusted)) {
+      return;
+    }
+    ctl::LinkConfig change;
+    change.carry = o.carry;
+    change.trust = o.trusted;  // an empty list clears the device's
+    ctl::Rtnl().Set(dev, change);
+    VLOG_INFO("%s: kernel device %s now has carry=%s trusted_remotes=%s",
+              port.name().c_str(), dev.c_str(), CarryText(o.carry).c_str(),
+              TrustText(o.trusted).c_str());
+  } catch (const std::exception& e) {
+    VLOG_WARN_RL(&rl, "%s: cannot update kernel device %s: %s",
+                 port.name().c_str(), dev.c_str(), e.what());
+  }
+}
+
 // ---- Options ------------------------------------------------------------
 
 const char* const kOptionKeys[] = {"carry", "trusted_remotes", nullptr};
@@ -175,8 +242,10 @@ char* ParseOptions(const netdev_tunnel_plugin_port* port,
     if (!error.empty()) {
       return MallocString(error);
     }
-    *cfgp = new PortConfig(port->name, port->dpif_port, port->dst_port,
-                           std::move(options), std::move(parsed));
+    auto* cfg = new PortConfig(port->name, port->dpif_port, port->dst_port,
+                               std::move(options), std::move(parsed));
+    *cfgp = cfg;
+    SyncKernelDevice(*cfg);
     return nullptr;
   } catch (const std::exception& e) {
     return MallocString(std::string("mdtun plugin: ") + e.what());
@@ -215,40 +284,86 @@ void GetStatus(const void* cfg, netdev_tunnel_plugin_put_func* put,
     put(aux, "mdtun_warning",
         "carry set but no trusted_remotes: received fields are not restored");
   }
+  try {
+    // The ports on one UDP port share one kernel device, which has one
+    // carry set and trust list: the newest configuration's.
+    std::string others;
+    PortTable::Get().ForEachSorted([&](const PortConfig& other) {
+      if (other.name() != port.name() &&
+          other.dpif_port() == port.dpif_port() &&
+          other.parsed() != port.parsed()) {
+        others += (others.empty() ? "" : ", ") + other.name();
+      }
+    });
+    if (!others.empty()) {
+      put(aux, "mdtun_conflict",
+          ("carry/trusted_remotes differ from " + others + ", which share " +
+           port.dpif_port() + "; the kernel device has the newest")
+              .c_str());
+    }
+  } catch (const std::exception&) {
+    // Out of memory: no warning.
+  }
 }
 
 // ---- Netlink ------------------------------------------------------------
 
-void PutU8(netdev_tunnel_plugin_nl* nl, uint16_t type, uint8_t v) {
-  netdev_tunnel_plugin_nl_put(nl, type, &v, sizeof v);
-}
+// Appends Netlink attributes to a message OVS is building.  OVS's own
+// nl_msg_put_*() are in an internal header that does not compile as C++;
+// its public ofpbuf.h does.
+class NlWriter {
+ public:
+  explicit NlWriter(ofpbuf* msg) : msg_(msg) {}
 
-void PutU32(netdev_tunnel_plugin_nl* nl, uint16_t type, uint32_t v) {
-  netdev_tunnel_plugin_nl_put(nl, type, &v, sizeof v);
-}
+  void Put(uint16_t type, const void* data, size_t size) {
+    PutHeader(type, NLA_HDRLEN + size);
+    if (size) {
+      ofpbuf_put(msg_, data, size);
+    }
+    ofpbuf_put_zeros(msg_, NLA_ALIGN(size) - size);
+  }
+  void PutU8(uint16_t type, uint8_t v) { Put(type, &v, sizeof v); }
+  void PutU32(uint16_t type, uint32_t v) { Put(type, &v, sizeof v); }
+
+  // Nests carry NLA_F_NESTED (OVS's nl_msg_start_nested() does not set it):
+  // mdtun.ko parses each trust prefix strictly, as new Netlink code should,
+  // and refuses a nest without the flag.
+  size_t StartNested(uint16_t type) {
+    const size_t offset = msg_->size;
+    PutHeader(static_cast<uint16_t>(type | NLA_F_NESTED), NLA_HDRLEN);
+    return offset;
+  }
+  void EndNested(size_t offset) {
+    const uint16_t len = static_cast<uint16_t>(msg_->size - offset);
+    std::memcpy(static_cast<uint8_t*>(msg_->data) + offset, &len, sizeof len);
+  }
+
+ private:
+  void PutHeader(uint16_t type, size_t len) {
+    nlattr hdr{static_cast<uint16_t>(len), type};
+    ofpbuf_put(msg_, &hdr, sizeof hdr);
+  }
+
+  ofpbuf* msg_;
+};
 
 // The trust list, nested as IFLA_MDTUN_TRUST (also OVS_MDTUN_ATTR_TRUST).
-// The nests carry NLA_F_NESTED (OVS's nl_msg_start_nested() does not set
-// it): mdtun.ko parses each prefix strictly, as new Netlink code should,
-// and refuses a nest without the flag.
-void PutTrust(netdev_tunnel_plugin_nl* nl, uint16_t type,
+void PutTrust(NlWriter& nl, uint16_t type,
               const std::vector<TrustPrefix>& trusted) {
-  size_t list = netdev_tunnel_plugin_nl_start_nested(
-      nl, static_cast<uint16_t>(type | NLA_F_NESTED));
+  const size_t list = nl.StartNested(type);
   for (const TrustPrefix& p : trusted) {
-    size_t one = netdev_tunnel_plugin_nl_start_nested(
-        nl, IFLA_MDTUN_TRUST_PREFIX | NLA_F_NESTED);
-    netdev_tunnel_plugin_nl_put(nl, IFLA_MDTUN_PREFIX_ADDR, p.addr.data(),
-                                p.AddrSize());
-    PutU8(nl, IFLA_MDTUN_PREFIX_LEN, p.len);
-    netdev_tunnel_plugin_nl_end_nested(nl, one);
+    const size_t one = nl.StartNested(IFLA_MDTUN_TRUST_PREFIX);
+    nl.Put(IFLA_MDTUN_PREFIX_ADDR, p.addr.data(), p.AddrSize());
+    nl.PutU8(IFLA_MDTUN_PREFIX_LEN, p.len);
+    nl.EndNested(one);
   }
-  netdev_tunnel_plugin_nl_end_nested(nl, list);
+  nl.EndNested(list);
 }
 
-void PutVportOptions(const void* cfg, netdev_tunnel_plugin_nl* nl) noexcept {
+void PutVportOptions(const void* cfg, ofpbuf* msg) noexcept {
   const PortOptions& o = Cfg(cfg).parsed();
-  PutU32(nl, OVS_MDTUN_ATTR_CARRY, o.carry);
+  NlWriter nl(msg);
+  nl.PutU32(OVS_MDTUN_ATTR_CARRY, o.carry);
   if (!o.trusted.empty()) {
     PutTrust(nl, OVS_MDTUN_ATTR_TRUST, o.trusted);
   }
@@ -256,14 +371,14 @@ void PutVportOptions(const void* cfg, netdev_tunnel_plugin_nl* nl) noexcept {
 
 // As OVS does for geneve: metadata comes from the flow, the device only
 // fixes the port; IPv6 packets without UDP checksum are accepted.
-void PutLinkData(const void* cfg, uint16_t dst_port,
-                 netdev_tunnel_plugin_nl* nl) noexcept {
+void PutLinkData(const void* cfg, uint16_t dst_port, ofpbuf* msg) noexcept {
   const PortOptions& o = Cfg(cfg).parsed();
   const uint16_t port_be = htons(dst_port);
-  netdev_tunnel_plugin_nl_put(nl, IFLA_MDTUN_COLLECT_METADATA, nullptr, 0);
-  netdev_tunnel_plugin_nl_put(nl, IFLA_MDTUN_PORT, &port_be, sizeof port_be);
-  PutU8(nl, IFLA_MDTUN_UDP_ZERO_CSUM6_RX, 1);
-  PutU32(nl, IFLA_MDTUN_CARRY, o.carry);
+  NlWriter nl(msg);
+  nl.Put(IFLA_MDTUN_COLLECT_METADATA, nullptr, 0);
+  nl.Put(IFLA_MDTUN_PORT, &port_be, sizeof port_be);
+  nl.PutU8(IFLA_MDTUN_UDP_ZERO_CSUM6_RX, 1);
+  nl.PutU32(IFLA_MDTUN_CARRY, o.carry);
   if (!o.trusted.empty()) {
     PutTrust(nl, IFLA_MDTUN_TRUST, o.trusted);
   }
@@ -360,22 +475,43 @@ std::string ShowPort(const PortConfig& port) {
     s += " " + key + "=" + value;
   }
   s += "\n";
-  s += "  carry: " + (o.carry ? FormatCarry(o.carry) : std::string("none")) +
-       "\n";
+  s += "  carry: " + CarryText(o.carry) + "\n";
   s +=
       "  trusted_remotes: " +
       (o.trusted.empty() ? std::string("none (carried fields are not restored)")
                          : FormatTrustedRemotes(o.trusted)) +
       "\n";
-  if (unsigned int ifindex = port.KernelIfindex()) {
-    s += "  kernel device: " + port.dpif_port() + " (ifindex " +
-         std::to_string(ifindex) + ")\n";
-    // The driver's per-device counters (IFLA_INFO_XSTATS, MDTUN_STAT_*)
-    // are not read yet; `mdtun-ctl` shows them.
-    s += "  counters: not shown yet (read IFLA_INFO_XSTATS with mdtun-ctl)\n";
-  } else {
-    s += "  kernel device: none (userspace datapath, or not created)\n";
+  std::optional<ctl::LinkInfo> link;
+  try {
+    link = ReadKernelDevice(port.dpif_port());
+  } catch (const std::exception& e) {
+    s += "  kernel device: " + port.dpif_port() + ": " + e.what() + "\n";
+    return s;
   }
+  if (!link) {
+    s += "  kernel device: none (userspace datapath, or not created)\n";
+    return s;
+  }
+  const ctl::LinkStats& st = link->stats;
+  s += "  kernel device: " + link->name + " (ifindex " +
+       std::to_string(link->ifindex) + ", mtu " + std::to_string(link->mtu) +
+       ", carry " + CarryText(link->config.carry.value_or(0)) + ")\n";
+  s += "    rx: packets " + std::to_string(st.rx_packets) + " bytes " +
+       std::to_string(st.rx_bytes) + " errors " + std::to_string(st.rx_errors) +
+       " dropped " + std::to_string(st.rx_dropped) + "\n";
+  s += "    tx: packets " + std::to_string(st.tx_packets) + " bytes " +
+       std::to_string(st.tx_bytes) + " errors " + std::to_string(st.tx_errors) +
+       " dropped " + std::to_string(st.tx_dropped) + "\n";
+  // The driver's own counters (per drop reason, per carry decision); the
+  // zero ones are left out, as there are many.
+  std::string counters;
+  for (const auto& [stat, value] : link->counters) {
+    if (value) {
+      counters +=
+          "    " + ctl::CounterName(stat) + ": " + std::to_string(value) + "\n";
+    }
+  }
+  s += counters.empty() ? "    (all mdtun counters are zero)\n" : counters;
   return s;
 }
 
@@ -426,17 +562,9 @@ class Registrar {
     plugin_.get_status = GetStatus;
     plugin_.ovs_vport_type = OVS_VPORT_TYPE_MDTUN;
     plugin_.put_vport_options = PutVportOptions;
-    // With the in-tree openvswitch.ko OVS first creates an "mdtun" link over
-    // rtnetlink and attaches it as a netdev vport; a vport of type
-    // OVS_VPORT_TYPE_MDTUN (vport-mdtun.ko) is only its fallback.
-    // MDTUN_OVS_KERNEL_PORT=vport skips the link, so that ports are always
-    // created as OVS_VPORT_TYPE_MDTUN vports (to use or test vport-mdtun.ko).
-    const char* kernel_port = std::getenv("MDTUN_OVS_KERNEL_PORT");
-    if (kernel_port && std::strcmp(kernel_port, "vport") == 0) {
-      plugin_.link_kind = nullptr;
-    } else {
-      plugin_.link_kind = MDTUN_LINK_KIND;
-    }
+    // OVS asks for a vport of type OVS_VPORT_TYPE_MDTUN first and creates
+    // an rtnetlink "mdtun" link only if the kernel does not know the type.
+    plugin_.link_kind = MDTUN_LINK_KIND;
     plugin_.put_link_data = PutLinkData;
     plugin_.check_link_data = CheckLinkData;
     // Userspace datapath header ops (build/push/pop_header): not yet.
@@ -446,7 +574,7 @@ class Registrar {
 
     int error = netdev_tunnel_plugin_register(&plugin_);
     if (error) {
-      // vlog is not usable this early (nor from C++); stderr reaches the
+      // vlog is not usable this early (before main()); stderr reaches the
       // log of a daemonized ovs-vswitchd only via its monitor.
       std::fprintf(stderr, "mdtun: cannot register tunnel type: %s\n",
                    std::strerror(error));

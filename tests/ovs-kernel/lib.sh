@@ -1,0 +1,332 @@
+# SPDX-License-Identifier: Apache-2.0
+#
+# Shared helpers of the OVS kernel-datapath tests (tests/ovs-kernel/t-*.sh),
+# which run as root inside utilities/mdtun-vm with Debian's 6.1 kernel.
+#
+# A test builds "hosts" 1..N.  Host K is a network namespace with its own
+# ovsdb-server and ovs-vswitchd (kernel datapath, separate run directory
+# $tmp/K) and a bridge br0; its underlay device "ul" (198.51.100.K/24,
+# 2001:db8:1::K/64) hangs on a bridge in the namespace "sw" that joins all
+# hosts.  Behind br0's port pK sits an endpoint namespace with eth0 at
+# 192.0.2.K/24, 2001:db8:2::K/64 and the MAC address 02:00:00:00:00:0K;
+# endpoints know each other's MAC addresses (no ARP through the tunnel):
+#
+#   endpoint K --veth-- [host K: br0 + mdtun port] --ul-- sw --ul-- [host J]
+#
+# Each check prints "PASS: ..." or "FAIL: ..." with details; t_done prints
+# "NAME: N passed, M failed", which tests/ovs-kernel/run.sh adds up.
+
+set -u
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+ovs=${OVS_BUILD:-$top/ovs-build}
+T_NAME=$(basename "$0" .sh)
+passed=0
+failed=0
+n_hosts=0
+
+pass() { passed=$((passed + 1)); echo "PASS: $1"; }
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL: $1"
+	shift
+	for l in "$@"; do echo "      $l"; done
+}
+
+# check NAME CMD...: passes when CMD exits 0.
+check() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$out"; fi
+}
+
+# check_match NAME REGEX CMD...: passes when CMD's output matches REGEX.
+check_match() {
+	local name=$1 re=$2 out
+	shift 2
+	out=$("$@" 2>&1)
+	if printf '%s\n' "$out" | grep -Eq -- "$re"; then
+		pass "$name"
+	else
+		fail "$name" "expected /$re/ in output of: $*" "got: $out"
+	fi
+}
+
+# check_nomatch NAME REGEX CMD...
+check_nomatch() {
+	local name=$1 re=$2 out
+	shift 2
+	out=$("$@" 2>&1)
+	if printf '%s\n' "$out" | grep -Eq -- "$re"; then
+		fail "$name" "unexpected /$re/ in output of: $*" "got: $out"
+	else
+		pass "$name"
+	fi
+}
+
+# check_eq NAME EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$2', got '$3'"; fi
+}
+
+# ---- Prerequisites ---------------------------------------------------------
+
+if [ "$(id -u)" != 0 ] || [ "${MDTUN_VM:-}" != 1 ]; then
+	echo "$T_NAME: run inside the test VM: utilities/mdtun-vm -- tests/ovs-kernel/run.sh"
+	exit 2
+fi
+for f in "$ovs/vswitchd/ovs-vswitchd" "$top/datapath/mdtun.ko" \
+	"$top/datapath/vport-mdtun.ko"; do
+	if [ ! -e "$f" ]; then
+		echo "$T_NAME: $f missing (run make first)"
+		exit 2
+	fi
+done
+ovs=$(cd "$ovs" && pwd)
+PATH=$ovs/vswitchd:$ovs/ovsdb:$ovs/utilities:$top/utilities/mdtun-ctl:$PATH
+export OVS_PKGDATADIR=$ovs
+PY=/usr/bin/python3	# Debian's, with scapy
+
+tmp=$(mktemp -d "/tmp/$T_NAME.XXXXXX")
+
+# Install the modules where modprobe finds them (the VM's root is a
+# throwaway overlay), so that openvswitch.ko's request for
+# "vport-type-200" loads vport-mdtun.ko and, as its dependency, mdtun.ko.
+install_modules() {
+	local dir=/lib/modules/$(uname -r)/extra/mdtun
+	[ -f "$dir/vport-mdtun.ko" ] &&
+		cmp -s "$dir/vport-mdtun.ko" "$top/datapath/vport-mdtun.ko" &&
+		return 0
+	mkdir -p "$dir" &&
+		cp "$top/datapath/mdtun.ko" "$top/datapath/vport-mdtun.ko" "$dir/" &&
+		depmod -a
+}
+
+# ---- Hosts -------------------------------------------------------------------
+
+hns() { echo "ovk$1"; }		# host K's namespace
+ens() { echo "ove$1"; }		# its endpoint's namespace
+mac() { printf '02:00:00:00:00:%02x' "$1"; }
+under_ip() { echo "198.51.100.$1"; }
+under_ip6() { echo "2001:db8:1::$1"; }
+over_ip() { echo "192.0.2.$1"; }
+
+henv() { echo "OVS_RUNDIR=$tmp/$1 OVS_DBDIR=$tmp/$1 OVS_LOGDIR=$tmp/$1 OVS_SYSCONFDIR=$tmp/$1"; }
+vsctl() { local h=$1; shift; env $(henv "$h") ovs-vsctl --db="unix:$tmp/$h/db.sock" --timeout=60 "$@"; }
+ofctl() { local h=$1; shift; env $(henv "$h") ovs-ofctl "$@"; }
+appctl() { local h=$1; shift; ovs-appctl --timeout=60 -t "$tmp/$h/ovs-vswitchd.ctl" "$@"; }
+dpctl() { local h=$1; shift; ip netns exec "$(hns "$h")" ovs-dpctl "$@"; }
+inh() { local h=$1; shift; ip netns exec "$(hns "$h")" "$@"; }
+ine() { local h=$1; shift; ip netns exec "$(ens "$h")" "$@"; }
+
+start_ovsdb() {
+	local h=$1
+	mkdir -p "$tmp/$h"
+	ovsdb-tool create "$tmp/$h/conf.db" "$ovs/vswitchd/vswitch.ovsschema" &&
+	env $(henv "$h") ovsdb-server "$tmp/$h/conf.db" \
+		--remote="punix:$tmp/$h/db.sock" \
+		--pidfile="$tmp/$h/ovsdb-server.pid" --detach --no-chdir \
+		-vconsole:off --log-file="$tmp/$h/ovsdb-server.log" \
+		--unixctl="$tmp/$h/ovsdb-server.ctl" &&
+	vsctl "$h" --no-wait init
+}
+
+start_vswitchd() {
+	local h=$1
+	ip netns exec "$(hns "$h")" env $(henv "$h") ovs-vswitchd \
+		"unix:$tmp/$h/db.sock" \
+		--pidfile="$tmp/$h/ovs-vswitchd.pid" --detach --no-chdir \
+		-vconsole:off --log-file="$tmp/$h/ovs-vswitchd.log" \
+		--unixctl="$tmp/$h/ovs-vswitchd.ctl"
+}
+
+# stop_daemon HOST NAME: stops a daemon we started, by its pidfile.
+stop_daemon() {
+	local pidfile=$tmp/$1/$2.pid pid i=0
+	[ -f "$pidfile" ] || return 0
+	pid=$(cat "$pidfile")
+	ovs-appctl -t "$tmp/$1/$2.ctl" exit >/dev/null 2>&1
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill "$pid" 2>/dev/null
+	rm -f "$pidfile"
+}
+
+# add_host K: host K with its endpoint, daemons and bridge br0 (port pK).
+add_host() {
+	local k=$1 h e
+	h=$(hns "$k")
+	e=$(ens "$k")
+	if [ "$n_hosts" -eq 0 ]; then
+		ip netns add sw &&
+		ip -n sw link add br0 type bridge &&
+		ip -n sw link set br0 up || return 1
+	fi
+	[ "$k" -gt "$n_hosts" ] && n_hosts=$k
+	ip netns add "$h" && ip netns add "$e" &&
+	ip -n "$h" link set lo up && ip -n "$e" link set lo up &&
+	ip link add ul netns "$h" type veth peer name "u$k" netns sw &&
+	ip -n sw link set "u$k" master br0 up &&
+	ip -n "$h" addr add "$(under_ip "$k")/24" dev ul &&
+	ip -n "$h" addr add "$(under_ip6 "$k")/64" dev ul nodad &&
+	ip -n "$h" link set ul up &&
+	ip link add "p$k" netns "$h" type veth peer name eth0 netns "$e" &&
+	ip -n "$h" link set "p$k" up &&
+	ip -n "$e" link set eth0 address "$(mac "$k")" mtu 1400 &&
+	ip -n "$e" addr add "$(over_ip "$k")/24" dev eth0 &&
+	ip -n "$e" addr add "2001:db8:2::$k/64" dev eth0 nodad &&
+	ip -n "$e" link set eth0 up || return 1
+	start_ovsdb "$k" && start_vswitchd "$k" &&
+	vsctl "$k" add-br br0 -- add-port br0 "p$k"
+}
+
+# add_hosts N: hosts 1..N, and static neighbours between all endpoints.
+add_hosts() {
+	local k j
+	for k in $(seq 1 "$1"); do
+		add_host "$k" || { echo "host $k: setup failed"; return 1; }
+	done
+	for k in $(seq 1 "$1"); do
+		for j in $(seq 1 "$1"); do
+			[ "$j" = "$k" ] && continue
+			ine "$k" ip neigh replace "$(over_ip "$j")" lladdr "$(mac "$j")" dev eth0
+			ine "$k" ip neigh replace "2001:db8:2::$j" lladdr "$(mac "$j")" dev eth0
+		done
+	done
+}
+
+t_cleanup() {
+	local k n
+	for k in $(seq 1 "$n_hosts"); do
+		stop_daemon "$k" ovs-vswitchd
+		stop_daemon "$k" ovsdb-server
+	done
+	if [ "$failed" -ne 0 ]; then
+		for k in $(seq 1 "$n_hosts"); do
+			[ -f "$tmp/$k/ovs-vswitchd.log" ] || continue
+			echo "---- host $k ovs-vswitchd.log (last 20 lines)"
+			tail -n 20 "$tmp/$k/ovs-vswitchd.log"
+		done
+		echo "---- dmesg (last 20 lines)"
+		dmesg | tail -n 20
+	fi
+	for n in $(ip netns list | awk '{print $1}'); do
+		case $n in ovk* | ove* | sw | ovx*)
+			ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null
+			ip netns del "$n" ;;
+		esac
+	done
+	rm -rf "$tmp"
+}
+trap t_cleanup EXIT
+trap 'exit 1' INT TERM
+
+t_done() {
+	echo "$T_NAME: $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit
+}
+
+# ---- Traffic -------------------------------------------------------------------
+
+# ping_ok FROM TO [ADDR]: endpoint FROM pings endpoint TO (or ADDR).  Tries
+# a few times: the first packets of a flow go through ovs-vswitchd, which is
+# slow under TCG.
+ping_ok() {
+	local dst=${3:-$(over_ip "$2")} i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		if ine "$1" busybox ping -c 1 -W 2 "$dst" >/dev/null 2>&1; then
+			ine "$1" busybox ping -c 3 -W 2 "$dst"
+			return
+		fi
+	done
+	echo "no reply from $dst after 10 tries"
+	return 1
+}
+
+# ping_fails FROM TO
+ping_fails() {
+	! ine "$1" busybox ping -c 3 -W 1 "$(over_ip "$2")" >/dev/null 2>&1
+}
+
+# n_packets HOST COOKIE: packet count of the flow with that cookie.
+n_packets() {
+	ofctl "$1" dump-flows br0 "cookie=$2/-1" |
+		sed -n 's/.*n_packets=\([0-9]*\).*/\1/p' | head -n 1
+}
+
+# stable_n_packets HOST COOKIE: the count once OVS has caught up with the
+# datapath (revalidators pull kernel flow statistics every second or so).
+stable_n_packets() {
+	local prev cur i
+	prev=$(n_packets "$1" "$2")
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		sleep 1.5
+		cur=$(n_packets "$1" "$2")
+		[ "$cur" = "$prev" ] && break
+		prev=$cur
+	done
+	echo "$cur"
+}
+
+# port_ok HOST IFACE: up, with no error and an OpenFlow port number.
+port_ok() {
+	local err ofport
+	err=$(vsctl "$1" get interface "$2" error) || return 1
+	ofport=$(vsctl "$1" get interface "$2" ofport) || return 1
+	[ "$err" = "[]" ] && [ "$ofport" -gt 0 ] 2>/dev/null && return 0
+	echo "$2: error=$err ofport=$ofport"
+	return 1
+}
+
+# port_error NAME HOST IFACE REGEX: down with an error matching REGEX.
+port_error() {
+	local err ofport
+	err=$(vsctl "$2" get interface "$3" error)
+	ofport=$(vsctl "$2" get interface "$3" ofport)
+	if printf '%s\n' "$err" | grep -Eq -- "$4" && [ "$ofport" = "-1" ]; then
+		pass "$1"
+		echo "      error column: $err"
+	else
+		fail "$1" "expected error /$4/ and ofport -1" \
+			"got error=$err ofport=$ofport"
+	fi
+}
+
+module_loaded() { [ -d "/sys/module/$1" ]; }
+module_refcnt() { cat "/sys/module/$1/refcnt" 2>/dev/null; }
+
+# ---- Underlay capture -------------------------------------------------------------
+
+# capture_start HOST FILTER COUNT: tshark on host HOST's underlay, writing
+# $tmp/capture.pcap, until COUNT packets (waits until it listens).
+capture_start() {
+	rm -f "$tmp/capture.pcap" "$tmp/tshark.log"
+	inh "$1" tshark -q -i ul -f "$2" -c "$3" -w "$tmp/capture.pcap" \
+		>"$tmp/tshark.log" 2>&1 &
+	capture_pid=$!
+	local i=0
+	# tshark takes a while to start under TCG.
+	while ! grep -q 'Capture started' "$tmp/tshark.log" 2>/dev/null && [ $i -lt 60 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+}
+
+# capture_decode FIELD...: waits (up to 20 s) for the capture to end and
+# prints the captured packets' FIELDs, decoded by our Wireshark dissector.
+capture_decode() {
+	local i=0
+	while kill -0 "$capture_pid" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	kill "$capture_pid" 2>/dev/null
+	wait "$capture_pid" 2>/dev/null
+	local args=() f
+	for f in "$@"; do args+=(-e "$f"); done
+	tshark -r "$tmp/capture.pcap" -X "lua_script:$top/utilities/wireshark/mdtun.lua" \
+		-T fields "${args[@]}" 2>&1
+}

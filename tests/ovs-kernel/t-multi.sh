@@ -1,0 +1,230 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Three hosts (see lib.sh), each with one mdtun port t0 (remote_ip=flow,
+# key=flow) on the kernel datapath, driven by OpenFlow rules the way an SDN
+# controller would: the sender's flow for each destination MAC sets tun_dst
+# (or tun_ipv6_dst), tun_id and tun_metadata0; the receiver delivers a
+# packet only if tun_src, tun_id and tun_metadata0 are those it expects
+# from that sender, and counts everything else in a drop flow.
+#
+# Checks: (a) the remote comes from the flow: one port reaches two hosts,
+# and a host sees none of the traffic meant for the other; (b) key=flow: a
+# wrong tun_id is dropped; (c) ofproto/trace and dpctl/dump-flows show the
+# metadata and the mdtun port; (d) a packet-out from ovs-ofctl with
+# metadata arrives with it; (e) IPv6 underlay; (f) a geneve port on the
+# same bridges works beside mdtun; (g) carry/trusted_remotes changed on a
+# running port reach the kernel device, the receiver restores the packet
+# mark set by the sender's flow, and mdtun/show shows the kernel counters.
+. "$(dirname "$0")/lib.sh"
+
+check "vport-mdtun.ko and mdtun.ko installed for modprobe" install_modules
+check "modprobe openvswitch" modprobe openvswitch
+if add_hosts 3; then
+	pass "hosts 1-3: ovsdb-server, ovs-vswitchd, br0"
+else
+	fail "hosts set up"
+	t_done
+fi
+
+# meta_of J: the tun_metadata0 value that host J's packets carry.
+meta_of() { printf '0x%x' $((0x100 + $1)); }
+# key_of H J: the tun_id of packets from host H to host J.
+key_of() { printf '0x%d%d' "$1" "$2"; }
+
+# send_flow H J [PORT [v4|v6 [KEY]]]: host H's flow (cookie 0x1J) for
+# packets to endpoint J.
+send_flow() {
+	local h=$1 j=$2 port=${3:-t0} af=${4:-v4} key=${5:-$(key_of "$1" "$2")} dst
+	if [ "$af" = v6 ]; then
+		dst="set_field:$(under_ip6 "$j")->tun_ipv6_dst"
+	else
+		dst="set_field:$(under_ip "$j")->tun_dst"
+	fi
+	ofctl "$h" add-flow br0 "cookie=0x1$j,priority=10,in_port=p$h,dl_dst=$(mac "$j"),actions=$dst,set_field:$key->tun_id,set_field:$(meta_of "$h")->tun_metadata0,output:$port"
+}
+
+# recv_flow H J [PORT [v4|v6]]: host H delivers (cookie 0x3J) what comes
+# from host J with J's key and metadata.
+recv_flow() {
+	local h=$1 j=$2 port=${3:-t0} af=${4:-v4} src
+	if [ "$af" = v6 ]; then
+		src="tun_ipv6_src=$(under_ip6 "$j")"
+	else
+		src="tun_src=$(under_ip "$j")"
+	fi
+	ofctl "$h" del-flows br0 "cookie=0x3$j/-1" &&
+	ofctl "$h" add-flow br0 "cookie=0x3$j,priority=10,in_port=$port,$src,tun_id=$(key_of "$j" "$h"),tun_metadata0=$(meta_of "$j"),actions=output:p$h"
+}
+
+setup_host() {
+	local h=$1 j
+	vsctl "$h" add-port br0 t0 -- set interface t0 type=mdtun \
+		options:remote_ip=flow options:key=flow &&
+	ofctl "$h" add-tlv-map br0 "{class=0x0102,type=0x80,len=4}->tun_metadata0" &&
+	ofctl "$h" del-flows br0 &&
+	ofctl "$h" add-flow br0 "cookie=0x40,priority=5,in_port=t0,actions=drop" || return 1
+	for j in 1 2 3; do
+		[ "$j" = "$h" ] && continue
+		send_flow "$h" "$j" && recv_flow "$h" "$j" || return 1
+	done
+}
+
+for h in 1 2 3; do
+	check "host $h: t0 (remote_ip=flow key=flow), TLV map, flows" setup_host "$h"
+	check "host $h: t0 up" port_ok "$h" t0
+done
+check_match "t0 is a vport of type mdtun (vport-mdtun.ko)" \
+	'mdtun_sys_7081 \(mdtun' appctl 1 dpctl/show
+
+# ---- (a) The remote comes from the flow ---------------------------------------------
+
+h3_before=$(n_packets 3 0x31)
+check_match "1 -> 2: ping" ' 0% packet loss' ping_ok 1 2
+check_eq "  host 3 delivered nothing from host 1" "$h3_before" "$(stable_n_packets 3 0x31)"
+check_eq "  and dropped nothing" 0 "$(n_packets 3 0x40)"
+h2_before=$(stable_n_packets 2 0x31)
+check_match "1 -> 3: ping through the same port" ' 0% packet loss' ping_ok 1 3
+check_eq "  host 2 delivered nothing more from host 1" "$h2_before" "$(stable_n_packets 2 0x31)"
+n=$(stable_n_packets 3 0x31)
+check "  host 3 delivered host 1's packets (tun_src, tun_id, tun_metadata0 matched): $n" \
+	test "${n:-0}" -ge 3
+check_match "2 -> 3: ping" ' 0% packet loss' ping_ok 2 3
+
+# ---- (c) What OVS shows -------------------------------------------------------------------
+
+trace=$(appctl 1 ofproto/trace br0 "in_port=p1,dl_src=$(mac 1),dl_dst=$(mac 2),ip,nw_src=192.0.2.1,nw_dst=192.0.2.2" 2>&1)
+# (OVS prints set_field on tun_dst and tun_id as NXM loads.)
+flat_trace() { printf '%s\n' "$trace" | tr '\n' ' '; }
+check_match "ofproto/trace: the OpenFlow actions set tun_dst, tun_id, the TLV" \
+	'load:0xc6336402->NXM_NX_TUN_IPV4_DST\[\].*load:0x12->NXM_NX_TUN_ID\[\].*set_field:0x101->tun_metadata0.*output to kernel tunnel' \
+	flat_trace
+check_match "ofproto/trace: the datapath action sets the tunnel with the TLV" \
+	'Datapath actions: set\(tunnel\(tun_id=0x12,dst=198\.51\.100\.2,.*geneve\(\{class=0x102,type=0x80,len=4,0x101\}\).*\)\),[0-9]+' \
+	echo "$trace"
+ofport=$(dpctl 1 show | sed -n 's/.*port \([0-9]*\): mdtun_sys_7081.*/\1/p')
+check_match "  ... output to the mdtun vport (datapath port $ofport)" \
+	"Datapath actions: set\\(tunnel\\(.*\\)\\),$ofport\$" echo "$trace"
+ping_ok 1 2 >/dev/null
+check_match "dpctl/dump-flows (receiver): tunnel(tun_id=0x12,src=198.51.100.1,...geneve(0x101))" \
+	'tunnel\(tun_id=0x12,src=198\.51\.100\.1,.*geneve\(\{class=0x102,type=0x80,len=4,0x101\}' \
+	appctl 2 dpctl/dump-flows
+
+# ---- (b) key=flow ----------------------------------------------------------------------
+
+check "host 1 now sends to host 2 with tun_id 0x99" send_flow 1 2 t0 v4 0x99
+appctl 1 revalidator/purge >/dev/null
+d_before=$(stable_n_packets 2 0x40)
+ok_before=$(stable_n_packets 2 0x31)
+check "  ping fails" ping_fails 1 2
+check_eq "  host 2 delivered none of them" "$ok_before" "$(stable_n_packets 2 0x31)"
+n=$(stable_n_packets 2 0x40)
+check "  host 2's drop flow counted them ($d_before -> $n)" test "${n:-0}" -gt "$d_before"
+check "host 1 back to tun_id 0x12" send_flow 1 2
+check_match "  ping works again" ' 0% packet loss' ping_ok 1 2
+
+# ---- (d) packet-out with metadata ---------------------------------------------------------
+
+frame=$($PY -c "
+from scapy.all import Ether, IP, UDP
+print(bytes(Ether(src='$(mac 1)', dst='$(mac 2)') / IP(src='192.0.2.1', dst='192.0.2.2')
+      / UDP(sport=40000, dport=40001) / b'packet-out with metadata').hex())" 2>/dev/null)
+check "host 2: a flow for tun_metadata0=0xabcd (cookie 0x50)" \
+	ofctl 2 add-flow br0 "cookie=0x50,priority=20,in_port=t0,tun_src=198.51.100.1,tun_id=0x77,tun_metadata0=0xabcd,actions=output:p2"
+capture_start 2 "udp dst port 7081" 3
+for i in 1 2 3; do
+	ofctl 1 packet-out br0 CONTROLLER \
+		"set_field:198.51.100.2->tun_dst,set_field:0x77->tun_id,set_field:0xabcd->tun_metadata0,output:t0" \
+		"$frame" || fail "packet-out $i refused"
+done
+check_eq "three packet-outs arrived with tun_id 0x77 and tun_metadata0 0xabcd" 3 \
+	"$(stable_n_packets 2 0x50)"
+wire=$(capture_decode mdtun.vni mdtun.tlv.class mdtun.tlv.type mdtun.tlv.data)
+echo "$wire"
+check_match "  on the wire: VNI 0x77 and the TLV" '^(0x0*77|119)[[:space:]].*0x0*102.*0x80.*0000abcd' \
+	echo "$wire"
+
+# ---- (e) IPv6 underlay -----------------------------------------------------------------
+
+v6_flows() {
+	send_flow 1 3 t0 v6 && recv_flow 1 3 t0 v6 &&
+	send_flow 3 1 t0 v6 && recv_flow 3 1 t0 v6
+}
+check "1 <-> 3 over IPv6: flows set tun_ipv6_dst, match tun_ipv6_src" v6_flows
+appctl 1 revalidator/purge >/dev/null
+appctl 3 revalidator/purge >/dev/null
+capture_start 3 "ip6 and udp dst port 7081" 2
+check_match "1 -> 3: ping over the IPv6 underlay" ' 0% packet loss' ping_ok 1 3
+wire=$(capture_decode ipv6.src ipv6.dst mdtun.vni mdtun.tlv.data)
+echo "$wire"
+check_match "  IPv6 datagrams 2001:db8:1::1 -> 2001:db8:1::3 with the TLV" \
+	'^2001:db8:1::1[[:space:]]+2001:db8:1::3[[:space:]].*00000101' echo "$wire"
+check_match "  dpctl/dump-flows (sender) shows ipv6_dst" \
+	'set\(tunnel\(tun_id=0x13,ipv6_dst=2001:db8:1::3' appctl 1 dpctl/dump-flows
+
+# ---- (f) A geneve port beside ------------------------------------------------------------
+
+geneve_pair() {
+	local h j
+	for h in 1 2; do
+		j=$((3 - h))
+		vsctl "$h" add-port br0 g0 -- set interface g0 type=geneve \
+			options:remote_ip=flow options:key=flow &&
+		ofctl "$h" add-flow br0 "cookie=0x41,priority=5,in_port=g0,actions=drop" &&
+		send_flow "$h" "$j" g0 && recv_flow "$h" "$j" g0 || return 1
+	done
+}
+check "hosts 1 and 2: geneve port g0; 1 <-> 2 now through it" geneve_pair
+check "  g0 up" port_ok 1 g0
+check_match "  the datapath has a geneve vport ..." 'genev_sys_6081 \(geneve' appctl 1 dpctl/show
+check_match "  ... beside the mdtun vport" 'mdtun_sys_7081 \(mdtun' appctl 1 dpctl/show
+check_match "1 -> 2 over geneve" ' 0% packet loss' ping_ok 1 2
+check_match "1 -> 3 over mdtun at the same time" ' 0% packet loss' ping_ok 1 3
+check_match "  host 1 sent to 2 through geneve (set tunnel, output geneve vport)" \
+	'eth\(dst=02:00:00:00:00:02\).*set\(tunnel\(tun_id=0x12,dst=198\.51\.100\.2,.*tp_dst=6081' \
+	appctl 1 dpctl/dump-flows
+for h in 1 2; do
+	send_flow "$h" $((3 - h)) && recv_flow "$h" $((3 - h))
+done
+check "g0 deleted on host 1" vsctl 1 del-port br0 g0
+check "g0 deleted on host 2" vsctl 2 del-port br0 g0
+check_nomatch "  geneve vport gone, 1 <-> 2 back on mdtun" genev_sys dpctl 1 show
+check_match "  ping" ' 0% packet loss' ping_ok 1 2
+
+# ---- (g) carry and trusted_remotes on a running port; counters ------------------------
+
+dev_json() { inh "$1" mdtun-ctl show mdtun_sys_7081 --json; }
+check_match "host 2's kernel device carries nothing yet" '"carry": *"none"|"carry": *\[\]|"carry": *""' dev_json 2
+check "host 1: t0 carry=mark (a running port)" vsctl 1 set interface t0 options:carry=mark
+check "host 2: t0 carry=mark trusted_remotes=198.51.100.1/32" \
+	vsctl 2 set interface t0 options:carry=mark options:trusted_remotes=198.51.100.1/32
+check_match "  pushed to host 2's kernel device: carry" '"carry": *"mark"|"carry": *\["mark"\]' dev_json 2
+check_match "  and trust" '198\.51\.100\.1/32' dev_json 2
+check_match "  host 1's too" '"carry": *"mark"|"carry": *\["mark"\]' dev_json 1
+check_match "  ovs-vswitchd logged the change" 'kernel device mdtun_sys_7081 now has carry=mark' \
+	cat "$tmp/2/ovs-vswitchd.log"
+# The sender's flow sets the packet mark; the receiver matches the mark
+# that mdtun.ko restored from the TLV.
+check "host 1: flow to host 2 also sets pkt_mark=0x55" \
+	ofctl 1 add-flow br0 "cookie=0x12,priority=10,in_port=p1,dl_dst=$(mac 2),actions=set_field:198.51.100.2->tun_dst,set_field:0x12->tun_id,set_field:0x101->tun_metadata0,set_field:0x55->pkt_mark,output:t0"
+check "host 2: delivers pkt_mark=0x55 from host 1 (cookie 0x60)" \
+	ofctl 2 add-flow br0 "cookie=0x60,priority=20,in_port=t0,tun_src=198.51.100.1,pkt_mark=0x55,actions=output:p2"
+appctl 1 revalidator/purge >/dev/null
+check_match "1 -> 2: ping with the mark" ' 0% packet loss' ping_ok 1 2
+n=$(stable_n_packets 2 0x60)
+check "  host 2 matched pkt_mark=0x55 on received packets ($n)" test "${n:-0}" -ge 3
+show=$(appctl 2 mdtun/show t0)
+echo "$show"
+check_match "mdtun/show: kernel device and its carry" \
+	'kernel device: mdtun_sys_7081 \(ifindex [0-9]+, mtu [0-9]+, carry mark\)' echo "$show"
+check_match "mdtun/show: kernel rx counters" 'rx: packets [1-9][0-9]* bytes' echo "$show"
+check_match "mdtun/show: the driver's carry counter" 'rx_mark_restored: [1-9]' echo "$show"
+check "host 2: trusted_remotes removed" vsctl 2 remove interface t0 options trusted_remotes
+check_nomatch "  the kernel device trusts nobody again" '198\.51\.100\.1/32' dev_json 2
+check_match "  its status warns that carried fields are not restored" \
+	'mdtun_warning=.*not restored|mdtun_warning="carry set' vsctl 2 get interface t0 status
+
+check "no kernel warnings" sh -c "! dmesg | grep -E 'WARNING:|BUG:|Oops'"
+echo "---- openvswitch.ko's complaints, if any"
+dmesg | grep -i 'openvswitch' | sed 's/^\[[^]]*\] //' | sort | uniq -c | tail -n 5
+t_done
