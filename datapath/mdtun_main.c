@@ -2145,13 +2145,6 @@ EXPORT_SYMBOL_GPL(mdtun_dev_get_carry);
 
 /* ---- Namespaces ---------------------------------------------------------- */
 
-static const char * const mdtun_driver_stat_names[] = {
-	[MDTUN_STAT_RX_UNKNOWN_VNI - MDTUN_STAT_RX_UNKNOWN_VNI] = "rx_unknown_vni",
-	[MDTUN_STAT_RX_ZERO_CSUM - MDTUN_STAT_RX_UNKNOWN_VNI] = "rx_zero_csum",
-	[MDTUN_STAT_RX_OAM - MDTUN_STAT_RX_UNKNOWN_VNI] = "rx_oam",
-	[MDTUN_STAT_RX_NOMEM - MDTUN_STAT_RX_UNKNOWN_VNI] = "rx_nomem",
-};
-
 /*
  * /proc/net/mdtun: receive drops on this namespace's sockets that no
  * device could be charged with.  One "name value" line per counter.
@@ -2167,9 +2160,8 @@ static int mdtun_proc_show(struct seq_file *seq, void *v)
 	for (i = MDTUN_STATUS_FIRST_RX_DROP; i <= MDTUN_STATUS_LAST_RX_DROP; i++)
 		seq_printf(seq, "rx_%s %llu\n", mdtun_status_name(i),
 			   sum[MDTUN_STAT_RX_CODEC_BASE + i]);
-	for (i = 0; i < ARRAY_SIZE(mdtun_driver_stat_names); i++)
-		seq_printf(seq, "%s %llu\n", mdtun_driver_stat_names[i],
-			   sum[MDTUN_STAT_RX_UNKNOWN_VNI + i]);
+	for (i = MDTUN_STAT_RX_UNKNOWN_VNI; i <= MDTUN_STAT_RX_NOMEM; i++)
+		seq_printf(seq, "%s %llu\n", mdtun_driver_stat_name(i), sum[i]);
 	return 0;
 }
 

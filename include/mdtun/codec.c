@@ -4,6 +4,7 @@
  * shared by the kernel driver and every userspace part.  See codec.h.
  */
 #include "codec.h"
+#include "if_mdtun.h"
 
 /* ---- Byte-order helpers: unaligned, host-order independent ------------- */
 
@@ -83,6 +84,29 @@ const char *mdtun_status_text(enum mdtun_status status)
 	if ((unsigned int)status >= MDTUN_STATUS_COUNT)
 		return "unknown status";
 	return mdtun_status_descs[status].text;
+}
+
+static const char *const mdtun_driver_stat_names[] = {
+	[MDTUN_STAT_RX_UNKNOWN_VNI] = "rx_unknown_vni",
+	[MDTUN_STAT_RX_ZERO_CSUM] = "rx_zero_csum",
+	[MDTUN_STAT_RX_OAM] = "rx_oam",
+	[MDTUN_STAT_RX_NOMEM] = "rx_nomem",
+	[MDTUN_STAT_RX_MARK_RESTORED] = "rx_mark_restored",
+	[MDTUN_STAT_RX_PRIORITY_RESTORED] = "rx_priority_restored",
+	[MDTUN_STAT_RX_CARRY_NOT_ALLOWED] = "rx_carry_not_allowed",
+	[MDTUN_STAT_RX_CARRY_UNTRUSTED] = "rx_carry_untrusted",
+	[MDTUN_STAT_TX_NO_ROUTE] = "tx_no_route",
+	[MDTUN_STAT_TX_NO_TUNNEL_INFO] = "tx_no_tunnel_info",
+	[MDTUN_STAT_TX_BAD_OPTIONS] = "tx_bad_options",
+	[MDTUN_STAT_TX_MD_TOO_LONG] = "tx_md_too_long",
+	[MDTUN_STAT_TX_CARRY_ADDED] = "tx_carry_added",
+};
+
+const char *mdtun_driver_stat_name(unsigned int stat)
+{
+	if (stat < MDTUN_STAT_RX_UNKNOWN_VNI || stat > MDTUN_STAT_MAX)
+		return NULL;
+	return mdtun_driver_stat_names[stat];
 }
 
 /* ---- Header --------------------------------------------------------------- */

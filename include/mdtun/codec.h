@@ -138,6 +138,14 @@ enum mdtun_status {
 const char *mdtun_status_name(enum mdtun_status status);
 const char *mdtun_status_text(enum mdtun_status status);
 
+/*
+ * Name of a driver counter that is not a codec status (MDTUN_STAT_* from
+ * MDTUN_STAT_RX_UNKNOWN_VNI on, include/mdtun/if_mdtun.h), as mdtun-ctl and
+ * /proc/net/mdtun print it ("rx_unknown_vni"); NULL for any other number.
+ * The codec statuses' counters are "rx_" + mdtun_status_name().
+ */
+const char *mdtun_driver_stat_name(unsigned int stat);
+
 /* ---- Header ------------------------------------------------------------- */
 
 struct mdtun_hdr {

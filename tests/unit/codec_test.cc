@@ -645,6 +645,24 @@ TEST(Status, NamesAreDistinctAndNonEmpty) {
   }
 }
 
+TEST(Status, EveryDriverCounterHasOneName) {
+  // The codec's drop reasons are named by mdtun_status_name(); every
+  // counter after them by mdtun_driver_stat_name(), and no two alike.
+  std::set<std::string> names;
+  for (int s = MDTUN_STATUS_FIRST_RX_DROP; s <= MDTUN_STATUS_LAST_RX_DROP; s++)
+    names.insert(std::string("rx_") +
+                 mdtun_status_name(static_cast<mdtun_status>(s)));
+  for (unsigned int stat = MDTUN_STAT_RX_UNKNOWN_VNI; stat <= MDTUN_STAT_MAX;
+       stat++) {
+    const char* name = mdtun_driver_stat_name(stat);
+    ASSERT_NE(nullptr, name) << "counter " << stat << " has no name";
+    EXPECT_TRUE(names.insert(name).second) << "duplicate name " << name;
+  }
+  EXPECT_EQ(nullptr, mdtun_driver_stat_name(MDTUN_STAT_RX_WK_DUPLICATE));
+  EXPECT_EQ(nullptr, mdtun_driver_stat_name(MDTUN_STAT_MAX + 1));
+  EXPECT_EQ(nullptr, mdtun_driver_stat_name(0));
+}
+
 TEST(Status, OutOfRangeIsSafe) {
   EXPECT_STREQ("unknown", mdtun_status_name(MDTUN_STATUS_COUNT));
   EXPECT_STREQ("unknown", mdtun_status_name(static_cast<mdtun_status>(-1)));

@@ -15,36 +15,8 @@ std::string CounterName(int stat) {
   if (stat >= MDTUN_STAT_RX_HDR_TRUNCATED && stat <= MDTUN_STAT_RX_WK_DUPLICATE)
     return std::string("rx_") + mdtun_status_name(static_cast<mdtun_status>(
                                     stat - MDTUN_STAT_RX_CODEC_BASE));
-  switch (stat) {
-    case MDTUN_STAT_RX_UNKNOWN_VNI:
-      return "rx_unknown_vni";
-    case MDTUN_STAT_RX_ZERO_CSUM:
-      return "rx_zero_csum";
-    case MDTUN_STAT_RX_OAM:
-      return "rx_oam";
-    case MDTUN_STAT_RX_NOMEM:
-      return "rx_nomem";
-    case MDTUN_STAT_RX_MARK_RESTORED:
-      return "rx_mark_restored";
-    case MDTUN_STAT_RX_PRIORITY_RESTORED:
-      return "rx_priority_restored";
-    case MDTUN_STAT_RX_CARRY_NOT_ALLOWED:
-      return "rx_carry_not_allowed";
-    case MDTUN_STAT_RX_CARRY_UNTRUSTED:
-      return "rx_carry_untrusted";
-    case MDTUN_STAT_TX_NO_ROUTE:
-      return "tx_no_route";
-    case MDTUN_STAT_TX_NO_TUNNEL_INFO:
-      return "tx_no_tunnel_info";
-    case MDTUN_STAT_TX_BAD_OPTIONS:
-      return "tx_bad_options";
-    case MDTUN_STAT_TX_MD_TOO_LONG:
-      return "tx_md_too_long";
-    case MDTUN_STAT_TX_CARRY_ADDED:
-      return "tx_carry_added";
-    default:
-      return "stat_" + std::to_string(stat);
-  }
+  const char* name = mdtun_driver_stat_name(static_cast<unsigned int>(stat));
+  return name ? name : "stat_" + std::to_string(stat);
 }
 
 std::string JsonString(const std::string& s) {
