@@ -21,53 +21,9 @@ set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 ovs=${OVS_BUILD:-$top/ovs-build}
 T_NAME=$(basename "$0" .sh)
-passed=0
-failed=0
 n_hosts=0
 
-pass() { passed=$((passed + 1)); echo "PASS: $1"; }
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL: $1"
-	shift
-	for l in "$@"; do echo "      $l"; done
-}
-
-# check NAME CMD...: passes when CMD exits 0.
-check() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$out"; fi
-}
-
-# check_match NAME REGEX CMD...: passes when CMD's output matches REGEX.
-check_match() {
-	local name=$1 re=$2 out
-	shift 2
-	out=$("$@" 2>&1)
-	if printf '%s\n' "$out" | grep -Eq -- "$re"; then
-		pass "$name"
-	else
-		fail "$name" "expected /$re/ in output of: $*" "got: $out"
-	fi
-}
-
-# check_nomatch NAME REGEX CMD...
-check_nomatch() {
-	local name=$1 re=$2 out
-	shift 2
-	out=$("$@" 2>&1)
-	if printf '%s\n' "$out" | grep -Eq -- "$re"; then
-		fail "$name" "unexpected /$re/ in output of: $*" "got: $out"
-	else
-		pass "$name"
-	fi
-}
-
-# check_eq NAME EXPECTED ACTUAL
-check_eq() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$2', got '$3'"; fi
-}
+. "$top/tests/ovs-common.sh"
 
 # ---- Prerequisites ---------------------------------------------------------
 
@@ -140,20 +96,6 @@ start_vswitchd() {
 		--unixctl="$tmp/$h/ovs-vswitchd.ctl"
 }
 
-# stop_daemon HOST NAME: stops a daemon we started, by its pidfile.
-stop_daemon() {
-	local pidfile=$tmp/$1/$2.pid pid i=0
-	[ -f "$pidfile" ] || return 0
-	pid=$(cat "$pidfile")
-	ovs-appctl -t "$tmp/$1/$2.ctl" exit >/dev/null 2>&1
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill "$pid" 2>/dev/null
-	rm -f "$pidfile"
-}
-
 # add_host K: host K with its endpoint, daemons and bridge br0 (port pK).
 add_host() {
 	local k=$1 h e
@@ -200,8 +142,8 @@ add_hosts() {
 t_cleanup() {
 	local k n
 	for k in $(seq 1 "$n_hosts"); do
-		stop_daemon "$k" ovs-vswitchd
-		stop_daemon "$k" ovsdb-server
+		stop_daemon "$tmp/$k" ovs-vswitchd
+		stop_daemon "$tmp/$k" ovsdb-server
 	done
 	if [ "$failed" -ne 0 ]; then
 		for k in $(seq 1 "$n_hosts"); do

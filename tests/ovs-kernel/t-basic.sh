@@ -158,7 +158,7 @@ check_match "and the ping works again" ' 0% packet loss' ping_ok 1 2
 
 # ---- (f) Restarting ovs-vswitchd ------------------------------------------------------
 
-stop_daemon 1 ovs-vswitchd
+stop_daemon "$tmp/1" ovs-vswitchd
 check_match "the vport stays in the datapath while ovs-vswitchd is down" \
 	'mdtun_sys_7081' dpctl 1 show
 if start_vswitchd 1; then pass "host 1: ovs-vswitchd restarts"; else fail "host 1: ovs-vswitchd restarts"; fi

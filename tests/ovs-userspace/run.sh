@@ -24,8 +24,7 @@ tmp=$(mktemp -d /tmp/ovs-userspace.XXXXXX)
 export OVS_RUNDIR=$tmp OVS_DBDIR=$tmp OVS_LOGDIR=$tmp OVS_SYSCONFDIR=$tmp
 export OVS_PKGDATADIR=$ovs
 DB=unix:$tmp/db.sock
-passed=0
-failed=0
+. "$(dirname "$0")/../ovs-common.sh"
 
 # ---- Daemons ---------------------------------------------------------------
 
@@ -45,24 +44,9 @@ start_vswitchd() {
 		--unixctl="$tmp/ovs-vswitchd.ctl"
 }
 
-# Stops a daemon we started, by the pid in its pidfile.
-stop_daemon() {
-	pidfile=$tmp/$1.pid
-	[ -f "$pidfile" ] || return 0
-	pid=$(cat "$pidfile")
-	ovs-appctl -t "$tmp/$1.ctl" exit >/dev/null 2>&1
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill "$pid" 2>/dev/null
-	rm -f "$pidfile"
-}
-
 cleanup() {
-	stop_daemon ovs-vswitchd
-	stop_daemon ovsdb-server
+	stop_daemon "$tmp" ovs-vswitchd
+	stop_daemon "$tmp" ovsdb-server
 	if [ "$failed" -ne 0 ]; then
 		echo "---- ovs-vswitchd.log (last 40 lines)"
 		tail -n 40 "$tmp/ovs-vswitchd.log" 2>/dev/null
@@ -76,42 +60,6 @@ vsctl() { ovs-vsctl --db="$DB" --timeout=20 "$@"; }
 appctl() { ovs-appctl -t "$tmp/ovs-vswitchd.ctl" "$@"; }
 
 # ---- Checks ----------------------------------------------------------------
-
-pass() { passed=$((passed + 1)); echo "PASS: $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL: $1"; shift; for l in "$@"; do echo "      $l"; done; }
-
-# check NAME CMD...: passes when CMD exits 0.
-check() {
-	name=$1
-	shift
-	if out=$("$@" 2>&1); then pass "$name"; else fail "$name" "$out"; fi
-}
-
-# check_match NAME REGEX CMD...: passes when CMD's output matches REGEX.
-check_match() {
-	name=$1
-	re=$2
-	shift 2
-	out=$("$@" 2>&1)
-	if printf '%s\n' "$out" | grep -Eq -- "$re"; then
-		pass "$name"
-	else
-		fail "$name" "expected /$re/ in output of: $*" "got: $out"
-	fi
-}
-
-# check_nomatch NAME REGEX CMD...
-check_nomatch() {
-	name=$1
-	re=$2
-	shift 2
-	out=$("$@" 2>&1)
-	if printf '%s\n' "$out" | grep -Eq -- "$re"; then
-		fail "$name" "unexpected /$re/ in output of: $*" "got: $out"
-	else
-		pass "$name"
-	fi
-}
 
 # A port is up when it has no error and an OpenFlow port number.
 port_ok() {
@@ -258,7 +206,7 @@ appctl mdtun/show
 echo "----"
 
 # Restarting ovs-vswitchd keeps the configuration (it is in the database).
-stop_daemon ovs-vswitchd
+stop_daemon "$tmp" ovs-vswitchd
 if start_vswitchd; then pass "ovs-vswitchd restarts"; else fail "ovs-vswitchd restarts"; fi
 # A change made without --no-wait returns once ovs-vswitchd has applied the
 # whole configuration.
