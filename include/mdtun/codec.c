@@ -392,13 +392,14 @@ enum mdtun_status mdtun_wk_put_fields(mdtun_u8 *buf, size_t buf_len,
 				      mdtun_u32 mask)
 {
 	size_t start = *md_len;
+	mdtun_u32 bits = wk->present & mask;
 	mdtun_u8 type;
 
-	for (type = 0; type <= MDTUN_WK_REG15; type++) {
+	/* Up to the highest field asked for only: this runs per packet. */
+	for (type = 0; bits; type++, bits >>= 1) {
 		enum mdtun_status status;
 
-		if (!(wk->present & mask & MDTUN_WK_BIT(type)) ||
-		    !mdtun_wk_len(type))
+		if (!(bits & 1) || !mdtun_wk_len(type))
 			continue;
 		status = mdtun_wk_put(buf, buf_len, md_len, type,
 				      mdtun_wk_get(wk, type));

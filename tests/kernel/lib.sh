@@ -150,3 +150,62 @@ dmesg_clean() {
 }
 
 trap t_cleanup EXIT
+
+# ---- Underlay capture --------------------------------------------------------
+
+# capture_start HOST COUNT [FILTER]: tshark on HOST's underlay "ul" until
+# COUNT packets matching FILTER (default: UDP to 7081) or capture_stop;
+# returns once it listens.
+capture_start() {
+	cap_file=$(mktemp /tmp/mdtun-cap.XXXXXX)
+	on "$1" tshark -q -i ul -f "${3:-udp dst port 7081}" -c "$2" \
+		-w "$cap_file.pcap" >"$cap_file.log" 2>&1 &
+	cap_pid=$!
+	local i=0
+	# tshark takes a while to start under TCG.
+	while ! grep -q 'Capture started' "$cap_file.log" && [ $i -lt 60 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+}
+
+# capture_stop: waits up to 10 s for the capture to end, then prints its
+# mdtun datagrams decoded by mdtun_decode.py (one line each).
+capture_stop() {
+	local i=0
+	while kill -0 "$cap_pid" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	kill "$cap_pid" 2>/dev/null
+	wait "$cap_pid" 2>/dev/null
+	"$PY" "$top/tests/kernel/mdtun_decode.py" "$cap_file.pcap" "${1:-7081}" 2>&1
+	rm -f "$cap_file" "$cap_file.pcap" "$cap_file.log"
+}
+
+# tc_hits HOST DEV DIR PRIO: packets that the filter of that priority on
+# DEV's DIR (ingress/egress) hook matched, from its action's "Sent N bytes
+# M pkt" (tc's JSON output is incomplete for some classifiers).
+tc_hits() {
+	on "$1" tc -s filter show dev "$2" "$3" prio "$4" |
+		awk '/Sent [0-9]+ bytes [0-9]+ pkt/ { print $4; exit }'
+}
+
+# set_gro HOST DEV on|off: GRO on a device (no ethtool binary in the VM;
+# the legacy ETHTOOL_SGRO ioctl does it).
+set_gro() {
+	on "$1" "$PY" -c 'import ctypes, fcntl, socket, struct, sys
+val = ctypes.create_string_buffer(struct.pack("II", 0x2c, sys.argv[2] == "on"))
+ifr = struct.pack("16sP", sys.argv[1].encode(), ctypes.addressof(val)) + bytes(16)
+fcntl.ioctl(socket.socket(), 0x8946, ifr)' "$2" "$3"
+}
+
+# quiet DEV...: no IPv6 (autoconfiguration, MLD) on overlay devices, so that
+# only the test's own packets cross and counters are exact.
+quiet() {
+	local h=$1 d
+	shift
+	for d in "$@"; do
+		on "$h" sysctl -qw "net.ipv6.conf.$d.disable_ipv6=1"
+	done
+}

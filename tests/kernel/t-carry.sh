@@ -15,8 +15,8 @@ mkhosts 2
 ctl h1 add m0 id 7 remote 198.51.100.2 carry mark,priority
 ctl h2 add ext external carry none
 # Only the test's own pings may cross: no IPv6 autoconfiguration chatter.
-on h1 sysctl -qw net.ipv6.conf.m0.disable_ipv6=1
-on h2 sysctl -qw net.ipv6.conf.ext.disable_ipv6=1
+quiet h1 m0
+quiet h2 ext
 overlay h1 m0 192.0.2.1/24
 overlay h2 ext 192.0.2.2/24
 # Replies cannot go back through ext (no tunnel metadata on them), so h1
@@ -31,13 +31,6 @@ on h2 tc filter add dev ext ingress prio 1 protocol ip handle 0x55 fw action con
 on h2 tc filter add dev ext ingress prio 2 protocol ip \
 	basic match 'meta(priority eq 0x10003)' action ok
 
-# tc_hits PRIO: packets the h2 ingress filter of that priority matched
-# (its action's "Sent N bytes M pkt"; tc's JSON is broken for fw/basic).
-tc_hits() {
-	on h2 tc -s filter show dev ext ingress prio "$1" |
-		awk '/Sent [0-9]+ bytes [0-9]+ pkt/ { print $4; exit }'
-}
-
 # send: three pings' worth of packets from h1 (the replies are lost).
 send() { on h1 busybox ping -q -c 3 -W 1 192.0.2.2 >/dev/null 2>&1; true; }
 
@@ -45,22 +38,22 @@ send() { on h1 busybox ping -q -c 3 -W 1 192.0.2.2 >/dev/null 2>&1; true; }
 send
 check_ge sender-added 3 "$(stat h1 m0 tx_carry_added)"
 check_eq not-allowed 6 "$(stat h2 ext rx_carry_not_allowed)"
-check_eq mark-not-restored-1 0 "$(tc_hits 1)"
-check_eq prio-not-restored-1 0 "$(tc_hits 2)"
+check_eq mark-not-restored-1 0 "$(tc_hits h2 ext ingress 1)"
+check_eq prio-not-restored-1 0 "$(tc_hits h2 ext ingress 2)"
 
 # 2. Carry allowed but the sender is not trusted.
 ctl h2 set ext carry mark,priority trust 2001:db8:1::/64
 send
 check_eq untrusted 6 "$(stat h2 ext rx_carry_untrusted)"
-check_eq mark-not-restored-2 0 "$(tc_hits 1)"
+check_eq mark-not-restored-2 0 "$(tc_hits h2 ext ingress 1)"
 
 # 3. Trusted by prefix: both fields restored.
 ctl h2 set ext trust 198.51.100.0/24
 send
 check_eq mark-restored 3 "$(stat h2 ext rx_mark_restored)"
 check_eq prio-restored 3 "$(stat h2 ext rx_priority_restored)"
-check_eq mark-seen-by-fw 3 "$(tc_hits 1)"
-check_eq prio-seen-by-meta 3 "$(tc_hits 2)"
+check_eq mark-seen-by-fw 3 "$(tc_hits h2 ext ingress 1)"
+check_eq prio-seen-by-meta 3 "$(tc_hits h2 ext ingress 2)"
 
 # 4. Only the mark allowed: priority is ignored, mark still restored.
 ctl h2 set ext carry mark
@@ -68,7 +61,7 @@ send
 check_eq mark-restored-again 6 "$(stat h2 ext rx_mark_restored)"
 check_eq prio-not-restored-4 3 "$(stat h2 ext rx_priority_restored)"
 check_eq prio-not-allowed 9 "$(stat h2 ext rx_carry_not_allowed)"
-check_eq prio-meta-unchanged 3 "$(tc_hits 2)"
+check_eq prio-meta-unchanged 3 "$(tc_hits h2 ext ingress 2)"
 
 # 5. The sender stops carrying: nothing arrives to restore.
 ctl h1 set m0 carry none
