@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# TCP throughput through mdtun next to its peers, measured in the same run
+# (inside utilities/mdtun-vm; make bench): two namespaces joined by a veth,
+# iperf3 over the bare veth, over a fixed-mode geneve tunnel (the kernel's
+# own metadata tunnel), over fixed-mode mdtun, and over mdtun carrying the
+# packet mark and priority as TLVs.  Each is run REPS times, interleaved,
+# and the median kept; results are printed as ratios to geneve (and bare),
+# since absolute numbers under TCG emulation mean little.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+ctl=${MDTUN_CTL:-$top/utilities/mdtun-ctl/mdtun-ctl}
+secs=${BENCH_SECONDS:-4}
+reps=${BENCH_REPS:-3}
+PY=/usr/bin/python3
+
+a() { ip netns exec bA "$@"; }
+b() { ip netns exec bB "$@"; }
+cleanup() { ip netns del bA 2>/dev/null; ip netns del bB 2>/dev/null; }
+trap cleanup EXIT
+
+modprobe -a udp_tunnel ip6_udp_tunnel geneve || exit 1
+grep -q '^mdtun ' /proc/modules || insmod "$top/datapath/mdtun.ko" || exit 1
+ip netns add bA && ip netns add bB || exit 1
+ip link add ul netns bA type veth peer name ul netns bB
+for k in A B; do
+	n=$([ $k = A ] && echo 1 || echo 2)
+	ip -n b$k link set lo up
+	ip -n b$k addr add 198.51.100.$n/24 dev ul
+	ip -n b$k link set ul up
+	ip -n b$k link add gnv type geneve id 42 remote 198.51.100.$((3 - n))
+	ip netns exec b$k "$ctl" add mdt id 42 remote 198.51.100.$((3 - n))
+	ip netns exec b$k "$ctl" add mdc id 43 remote 198.51.100.$((3 - n)) \
+		port 7082 carry mark,priority trust 198.51.100.0/24
+	ip -n b$k addr add 192.0.2.$n/26 dev gnv
+	ip -n b$k addr add 192.0.2.$((64 + n))/26 dev mdt
+	ip -n b$k addr add 192.0.2.$((128 + n))/26 dev mdc
+	for d in gnv mdt mdc; do ip -n b$k link set $d up; done
+done
+# The carrying tunnel gets a mark and priority on every packet.
+a tc qdisc add dev mdc clsact
+a tc filter add dev mdc egress matchall action skbedit mark 0x55 priority 1:3
+
+declare -A dst=([bare]=198.51.100.2 [geneve]=192.0.2.2 [mdtun]=192.0.2.66
+	[mdtun_carry]=192.0.2.130)
+declare -A results
+b iperf3 -s -D -p 5201 >/dev/null
+sleep 1
+for r in $(seq 1 "$reps"); do
+	for t in bare geneve mdtun mdtun_carry; do
+		bps=$(a timeout $((secs + 30)) iperf3 -c "${dst[$t]}" -t "$secs" -J 2>/dev/null |
+			$PY -c 'import json,sys
+try: print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))
+except Exception: print(0)')
+		echo "run $r: $t $((bps / 1000000)) Mbit/s"
+		results[$t]="${results[$t]:-} $bps"
+	done
+done
+median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+declare -A med
+for t in bare geneve mdtun mdtun_carry; do
+	med[$t]=$(echo "${results[$t]}" | median)
+done
+echo
+echo "TCP throughput, median of $reps x ${secs} s (TCG VM; compare ratios):"
+for t in bare geneve mdtun mdtun_carry; do
+	printf '  %-12s %6d Mbit/s\n' "$t" $((med[$t] / 1000000))
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+echo "  bench: mdtun / geneve             $(ratio "${med[mdtun]}" "${med[geneve]}")"
+echo "  bench: mdtun+carry / geneve       $(ratio "${med[mdtun_carry]}" "${med[geneve]}")"
+echo "  bench: mdtun / bare veth          $(ratio "${med[mdtun]}" "${med[bare]}")"
+echo "  bench: geneve / bare veth         $(ratio "${med[geneve]}" "${med[bare]}")"
+[ "${med[mdtun]:-0}" -gt 0 ] && [ "${med[geneve]:-0}" -gt 0 ]
