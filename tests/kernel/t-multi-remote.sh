@@ -5,7 +5,8 @@
 # is the one its metadata names.  h1's external device has tc on its egress
 # choose the tunnel key by inner destination (192.0.2.2 -> h2, 192.0.2.3
 # -> h3); h2 and h3 answer the same way.  Each remote must receive exactly
-# the packets addressed to it and none of the other's; a packet whose
+# the packets addressed to it and none of the other's, also when the
+# metadata comes from an lwtunnel route instead of tc; a packet whose
 # metadata names a remote with no route is counted, not sent.
 . "$(dirname "$0")/lib.sh"
 
@@ -60,6 +61,16 @@ wait
 check_eq h2-exactly-its-3 $((r2 + 3)) "$(rx h2)"
 check_eq h3-exactly-its-3 $((r3 + 3)) "$(rx h3)"
 check_eq h1-tx-no-route 0 "$(stat h1 ext tx_no_route)"
+
+# The metadata can also come from a route (lwtunnel "encap ip"): h1's
+# packets for 192.0.2.3 now take their tunnel key from the route.
+on h1 tc filter del dev ext egress prio 3
+on h1 ip route add 192.0.2.3/32 encap ip id 100 dst 198.51.100.3 ttl 20 dev ext
+r2=$(rx h2)
+r3=$(rx h3)
+check ping-h3-via-encap-route ping_ok h1 192.0.2.3 3
+check_ge h3-received-via-route $((r3 + 3)) "$(rx h3)"
+check_eq h2-received-none-via-route "$r2" "$(rx h2)"
 
 # A remote the underlay cannot reach: counted, no packet leaves.
 on h1 ip neigh add 192.0.2.77 lladdr 02:00:00:00:00:77 dev ext
