@@ -237,6 +237,10 @@ port_error() {
 	fi
 }
 
+# vport_get HOST NAME: the datapath's own view of vport NAME, straight
+# from openvswitch.ko: "type=N" (1 netdev, 200 mdtun) and its options.
+vport_get() { inh "$1" "$PY" "$top/tests/ovs-kernel/vport_nl.py" get "$2"; }
+
 module_loaded() { [ -d "/sys/module/$1" ]; }
 module_refcnt() { cat "/sys/module/$1/refcnt" 2>/dev/null; }
 

@@ -74,6 +74,8 @@ echo "$dp_show"
 check_match "ovs-dpctl show: mdtun_sys_7081 is a vport of type mdtun" \
 	'port [0-9]+: mdtun_sys_7081 \(mdtun' echo "$dp_show"
 check_nomatch "  and has no complaint about it" 'unsupported type|unknown' echo "$dp_show"
+check_match "openvswitch.ko: mdtun_sys_7081 is vport type 200 with carry=mark on host 2" \
+	'^type=200 dst_port=7081 carry=0x1 trust=198\.51\.100\.0/24$' vport_get 2 mdtun_sys_7081
 check_match "dpctl/show in ovs-vswitchd names the type mdtun" \
 	'mdtun_sys_7081 \(mdtun' appctl 1 dpctl/show
 check_match "the device behind the vport is an mdtun link enslaved to OVS" \
@@ -275,8 +277,9 @@ for h in 1 2; do
 	check "host $h: t0 up through an rtnetlink link" port_ok "$h" t0
 	check "host $h: TLV map and flows again" setup_tlv_flows "$h"
 done
-check_match "ovs-dpctl: mdtun_sys_7081 is now a netdev vport" \
-	'mdtun_sys_7081( \(system\))?$' dpctl 1 show
+# (ovs-dpctl names a netdev vport after its name's prefix: "mdtun" too.)
+check_match "openvswitch.ko: mdtun_sys_7081 is now a netdev vport (type 1)" \
+	'^type=1( |$)' vport_get 1 mdtun_sys_7081
 check_match "  an mdtun link in collect-metadata mode" '"external": *true' \
 	inh 1 mdtun-ctl show mdtun_sys_7081 --json
 check_match "TLV metadata crosses that path too" ' 0% packet loss' ping_ok 1 2
