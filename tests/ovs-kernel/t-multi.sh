@@ -15,7 +15,9 @@
 # metadata arrives with it; (e) IPv6 underlay; (f) a geneve port on the
 # same bridges works beside mdtun; (g) carry/trusted_remotes changed on a
 # running port reach the kernel device, the receiver restores the packet
-# mark set by the sender's flow, and mdtun/show shows the kernel counters.
+# mark set by the sender's flow, and mdtun/show shows the kernel counters;
+# (h) the generic options tos, ttl, df_default, csum and local_ip reach the
+# wire as they do for geneve.
 . "$(dirname "$0")/lib.sh"
 
 check "vport-mdtun.ko and mdtun.ko installed for modprobe" install_modules
@@ -223,6 +225,43 @@ check "host 2: trusted_remotes removed" vsctl 2 remove interface t0 options trus
 check_nomatch "  the kernel device trusts nobody again" '198\.51\.100\.1/32' dev_json 2
 check_match "  its status warns that carried fields are not restored" \
 	'mdtun_warning=.*not restored|mdtun_warning="carry set' vsctl 2 get interface t0 status
+
+# ---- (h) The generic tunnel options, as for geneve ---------------------------------
+
+# decode: the capture's mdtun datagrams, read by the kernel tests' decoder.
+decode() {
+	local i=0
+	while kill -0 "$capture_pid" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	kill "$capture_pid" 2>/dev/null
+	wait "$capture_pid" 2>/dev/null
+	"$PY" "$top/tests/kernel/mdtun_decode.py" "$tmp/capture.pcap"
+}
+field() { echo "$2" | head -n 1 | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
+capture_start 2 "src host 198.51.100.1 and udp dst port 7081" 1
+ine 1 busybox ping -c 1 -W 2 192.0.2.2 >/dev/null 2>&1
+wire=$(decode)
+echo "$wire"
+check_eq "defaults: DF set (df_default=true)" 1 "$(field df "$wire")"
+check_eq "defaults: no UDP checksum (csum=false)" 0x0000 "$(field csum "$wire")"
+check "host 1: t0 tos=0x28 ttl=17 df_default=false csum=true local_ip=198.51.100.1" \
+	vsctl 1 set interface t0 options:tos=0x28 options:ttl=17 \
+	options:df_default=false options:csum=true options:local_ip=198.51.100.1
+appctl 1 revalidator/purge >/dev/null
+capture_start 2 "src host 198.51.100.1 and udp dst port 7081" 1
+ine 1 busybox ping -c 1 -W 2 192.0.2.2 >/dev/null 2>&1
+flows=$(appctl 1 dpctl/dump-flows)	# before they expire
+wire=$(decode)
+echo "$wire"
+check_eq "  outer TOS from options:tos" 0x28 "$(field tos "$wire")"
+check_eq "  outer TTL from options:ttl" 17 "$(field ttl "$wire")"
+check_eq "  DF clear (df_default=false)" 0 "$(field df "$wire")"
+check_nomatch "  a UDP checksum (csum=true)" '^0x0000$' field csum "$wire"
+check_match "  the datapath action has src (local_ip), tos, ttl and csum" \
+	'set\(tunnel\(tun_id=0x12,src=198\.51\.100\.1,dst=198\.51\.100\.2,tos=0x28,ttl=17,.*flags\((csum\|key|key\|csum)\)' \
+	echo "$flows"
 
 check "no kernel warnings" sh -c "! dmesg | grep -E 'WARNING:|BUG:|Oops'"
 echo "---- openvswitch.ko's complaints, if any"
