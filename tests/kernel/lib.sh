@@ -55,6 +55,18 @@ check_eq() {
 	fi
 }
 
+# check_match NAME REGEX CMD...: passes when CMD's output matches REGEX.
+check_match() {
+	local name=$1 re=$2 out
+	shift 2
+	out=$("$@" 2>&1)
+	if printf '%s\n' "$out" | grep -Eq -- "$re"; then
+		pass "$name"
+	else
+		fail "$name" "expected /$re/ in output of: $*; got: $out"
+	fi
+}
+
 # check_ge NAME MIN ACTUAL
 check_ge() {
 	if [ "$3" -ge "$2" ] 2>/dev/null; then
