@@ -65,10 +65,10 @@ check_eq prio-meta-unchanged 3 "$(tc_hits h2 ext ingress 2)"
 
 # 5. The sender stops carrying: nothing arrives to restore.
 ctl h1 set m0 carry none
+added=$(stat h1 m0 tx_carry_added)
 send
 check_eq nothing-carried 6 "$(stat h2 ext rx_mark_restored)"
-check_eq no-more-added "$(stat h1 m0 tx_carry_added)" \
-	"$(stat h1 m0 tx_carry_added)"
+check_eq no-more-added "$added" "$(stat h1 m0 tx_carry_added)"
 
 check dmesg dmesg_clean
 t_done
