@@ -165,20 +165,22 @@ trap t_cleanup EXIT
 
 # ---- Underlay capture --------------------------------------------------------
 
-# capture_start HOST COUNT [FILTER]: tshark on HOST's underlay "ul" until
+# capture_start HOST COUNT [FILTER]: dumpcap on HOST's underlay "ul" until
 # COUNT packets matching FILTER (default: UDP to 7081) or capture_stop;
-# returns once it listens.
+# returns once it listens.  (dumpcap, not tshark: tshark loads all its
+# dissectors first, about 10 s under TCG.)
 capture_start() {
 	cap_file=$(mktemp /tmp/mdtun-cap.XXXXXX)
-	on "$1" tshark -q -i ul -f "${3:-udp dst port 7081}" -c "$2" \
+	on "$1" dumpcap -q -P -i ul -f "${3:-udp dst port 7081}" -c "$2" \
 		-w "$cap_file.pcap" >"$cap_file.log" 2>&1 &
 	cap_pid=$!
 	local i=0
-	# tshark takes a while to start under TCG.
-	while ! grep -q 'Capture started' "$cap_file.log" && [ $i -lt 60 ]; do
+	while ! grep -q 'Capturing on' "$cap_file.log" && [ $i -lt 60 ]; do
 		sleep 0.5
 		i=$((i + 1))
 	done
+	# dumpcap says so a moment before its filter is in place.
+	sleep 0.5
 }
 
 # capture_stop: waits up to 10 s for the capture to end, then prints its
@@ -203,14 +205,17 @@ tc_hits() {
 		awk '/Sent [0-9]+ bytes [0-9]+ pkt/ { print $4; exit }'
 }
 
-# set_gro HOST DEV on|off: GRO on a device (no ethtool binary in the VM;
-# the legacy ETHTOOL_SGRO ioctl does it).
-set_gro() {
+# set_gro HOST DEV on|off / set_tso HOST DEV on|off: GRO or TSO on a device
+# (no ethtool binary in the VM; the legacy ETHTOOL_SGRO and ETHTOOL_STSO
+# ioctls do it).
+set_offload() {
 	on "$1" "$PY" -c 'import ctypes, fcntl, socket, struct, sys
-val = ctypes.create_string_buffer(struct.pack("II", 0x2c, sys.argv[2] == "on"))
+val = ctypes.create_string_buffer(struct.pack("II", int(sys.argv[3], 0), sys.argv[2] == "on"))
 ifr = struct.pack("16sP", sys.argv[1].encode(), ctypes.addressof(val)) + bytes(16)
-fcntl.ioctl(socket.socket(), 0x8946, ifr)' "$2" "$3"
+fcntl.ioctl(socket.socket(), 0x8946, ifr)' "$2" "$3" "$4"
 }
+set_gro() { set_offload "$1" "$2" "$3" 0x2c; }
+set_tso() { set_offload "$1" "$2" "$3" 0x1f; }
 
 # quiet DEV...: no IPv6 (autoconfiguration, MLD) on overlay devices, so that
 # only the test's own packets cross and counters are exact.

@@ -24,7 +24,6 @@ for t in "${tests[@]}"; do
 	rc=${PIPESTATUS[0]}
 	p=$(grep -c '^PASS ' "$log")
 	f=$(grep -c '^FAIL ' "$log")
-	rm -f "$log"
 	# A helper the test calls but nobody defines would silently drop
 	# its checks: each such error is a failure.
 	nf=$(grep -c 'command not found' "$log")
@@ -32,6 +31,7 @@ for t in "${tests[@]}"; do
 		grep 'command not found' "$log" | sed 's/^/FAIL not run: /'
 		f=$((f + nf))
 	fi
+	rm -f "$log"
 	# A test that died without a verdict counts as one failure.
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "FAIL ${t%.sh} exited with status $rc"

@@ -88,8 +88,8 @@ on h1 tc filter add dev c ingress prio 1 matchall \
 	action tunnel_key set src_ip 198.51.100.1 dst_ip 198.51.100.2 id 77 \
 	dst_port 7081 geneve_opts 0102:81:00112233 \
 	pipe action mirred egress redirect dev ext
-capture_start h2 1
-on c1 busybox ping -c 1 -W 1 192.0.2.2 >/dev/null 2>&1
+capture_start h2 2
+on c1 busybox ping -c 2 -W 1 192.0.2.2 >/dev/null 2>&1
 wire=$(capture_stop)
 check_eq critical-option-sets-c-flag 0x4 \
 	"$(echo "$wire" | grep 'src=198.51.100.1' | head -n 1 | sed -n 's/.* flags=\(0x[0-9a-f]*\).*/\1/p')"

@@ -48,6 +48,9 @@ wait "$flood1" "$flood2" 2>/dev/null
 check reload load_mdtun
 check devices-again pair
 check ping-after-reload ping_ok h1 192.0.2.2
+# The reloaded module set up its per-namespace state (/proc/net/mdtun) in
+# namespaces that existed before it.
+check_match proc-net-mdtun-after-reload '^rx_unknown_vni 0$' on h1 cat /proc/net/mdtun
 
 # ---- 100 create/delete cycles -------------------------------------------------------
 
@@ -65,12 +68,14 @@ cycles() {
 		"$MDTUN_CTL" del "c$i" || { echo "del c$i failed"; return 1; }
 	done
 }
+proc_before=$(on h1 cat /proc/net/mdtun)
 t0=$(date +%s%N)
 check 100-create-delete-cycles on h1 bash -c "MDTUN_CTL=$MDTUN_CTL; $(declare -f cycles); cycles"
 log "100 cycles in $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 check no-device-left sh -c "! ip netns exec h1 ip -o link show | grep -Eq '^[0-9]+: c[0-9]+[:@]'"
 check_not port-7099-released port_bound h1 7099
 check port-7081-still-bound port_bound h1 7081
+check_eq proc-net-mdtun-unchanged-by-cycles "$proc_before" "$(on h1 cat /proc/net/mdtun)"
 check ping-unaffected-by-cycles ping_ok h1 192.0.2.2
 
 # ---- Namespace deletion with live devices ------------------------------------------

@@ -7,9 +7,10 @@
 #  - PMTU: with the underlay MTU lowered, an oversize DF packet makes the
 #    tunnel answer with "fragmentation needed" and the sender learns the
 #    path MTU; TCP still flows;
-#  - GSO/GRO: TCP through the tunnel goes out as GSO super-packets and, with
-#    GRO on the underlay, comes in aggregated (average packet sizes above
-#    the MTU on the tunnel devices);
+#  - GSO/GRO: TCP through the tunnel goes out as GSO super-packets, is cut
+#    to MTU size on an underlay without TSO and, with GRO on the receiving
+#    underlay, comes in re-aggregated by mdtun's GRO callbacks (average
+#    packet sizes above the MTU on the tunnel device; not without GRO);
 #  - IPv6 zero UDP checksums are sent only when asked and accepted only
 #    when allowed;
 #  - outer DF, TTL and TOS follow the configuration (fixed or inherited),
@@ -41,11 +42,8 @@ check_eq mtu-with-carry $((1500 - 20 - 8 - 8 - 14 - 16)) "$(mtu h1 mc)"
 # ---- PMTU ---------------------------------------------------------------------
 
 for k in 1 2; do on "h$k" ip link set ul mtu 1300; done
-on h1 "$PY" -c 'from scapy.all import IP, ICMP, Raw, conf, send
-from scapy.supersocket import L3RawSocket
-conf.verb = 0
-conf.L3socket = L3RawSocket
-send(IP(dst="192.0.2.2", flags="DF") / ICMP() / Raw(b"x" * 1400))'
+# 1400 bytes with DF: fits m4 (1450) but not the underlay once wrapped.
+on h1 "$PY" "$top/tests/kernel/mdtun_send.py" icmp 192.0.2.2 0 64 1400 1
 sleep 1
 # 1300 - 20 - 8 - 8 - 14: what fits through the tunnel now.
 check_match pmtu-learned "mtu $((1300 - 20 - 8 - 8 - 14))" on h1 ip route get 192.0.2.2
@@ -59,23 +57,48 @@ for k in 1 2; do on "h$k" ip link set ul mtu 1500; done
 
 # ---- GSO and GRO ------------------------------------------------------------------
 
-check gro-on-h2-underlay set_gro h2 ul on
-check gro-on-h1-underlay set_gro h1 ul on
-tx_p=$(stat h1 m4 tx_packets)
-tx_b=$(stat h1 m4 tx_bytes)
-rx_p=$(stat h2 m4 rx_packets)
-rx_b=$(stat h2 m4 rx_bytes)
-on h2 iperf3 -s -1 -D -p 5202
-sleep 1
-bps=$(on h1 timeout 60 iperf3 -c 192.0.2.2 -p 5202 -t 3 -J |
-	$PY -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))')
-log "iperf3 with GRO: ${bps:-0} bit/s"
-check_ge tcp-with-gso-gro 1000000 "${bps:-0}"
-avg_tx=$(( ($(stat h1 m4 tx_bytes) - tx_b) / ($(stat h1 m4 tx_packets) - tx_p + 1) ))
-avg_rx=$(( ($(stat h2 m4 rx_bytes) - rx_b) / ($(stat h2 m4 rx_packets) - rx_p + 1) ))
-log "average packet size: sent $avg_tx, received $avg_rx (mtu $(mtu h1 m4))"
+# h1's underlay does no TSO, so the tunnel's GSO super-packets are cut into
+# MTU-sized datagrams on the wire (as on a real NIC without tunnel offload)
+# and only GRO in mdtun's UDP tunnel callbacks can make them big again on
+# h2.  A run without GRO on h2's underlay is the control.
+check tso-off-on-h1-underlay set_tso h1 ul off
+run=0
+# tcp_run LABEL: 2 s of iperf3 through m4; sets bps and the average
+# packet sizes avg_tx (h1's m4), avg_ul (h1's ul) and avg_rx (h2's m4).
+tcp_run() {
+	local tx_p tx_b ul_p ul_b rx_p rx_b
+	tx_p=$(stat h1 m4 tx_packets)
+	tx_b=$(stat h1 m4 tx_bytes)
+	ul_p=$(on h1 cat /sys/class/net/ul/statistics/tx_packets)
+	ul_b=$(on h1 cat /sys/class/net/ul/statistics/tx_bytes)
+	rx_p=$(stat h2 m4 rx_packets)
+	rx_b=$(stat h2 m4 rx_bytes)
+	run=$((run + 1))
+	on h2 iperf3 -s -1 -D -p $((5210 + run))
+	sleep 1
+	bps=$(on h1 timeout 60 iperf3 -c 192.0.2.2 -p $((5210 + run)) -t 2 -J |
+		$PY -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))')
+	avg_tx=$(( ($(stat h1 m4 tx_bytes) - tx_b) / ($(stat h1 m4 tx_packets) - tx_p + 1) ))
+	avg_ul=$(( ($(on h1 cat /sys/class/net/ul/statistics/tx_bytes) - ul_b) /
+		($(on h1 cat /sys/class/net/ul/statistics/tx_packets) - ul_p + 1) ))
+	avg_rx=$(( ($(stat h2 m4 rx_bytes) - rx_b) / ($(stat h2 m4 rx_packets) - rx_p + 1) ))
+	log "iperf3 $1: ${bps:-0} bit/s; average packet sizes: m4 sent $avg_tx," \
+		"underlay sent $avg_ul, m4 received $avg_rx (mtu $(mtu h1 m4))"
+}
+
+check gro-off-on-h2-underlay set_gro h2 ul off
+tcp_run "without GRO"
+check_ge tcp-without-gro 1000000 "${bps:-0}"
 check_ge gso-super-packets-sent 2000 "$avg_tx"
+check segmented-on-the-wire [ "$avg_ul" -le 1514 ]
+check not-aggregated-without-gro [ "$avg_rx" -le 1514 ]
+
+check gro-on-h2-underlay set_gro h2 ul on
+tcp_run "with GRO"
+check_ge tcp-with-gro 1000000 "${bps:-0}"
+check segmented-on-the-wire-again [ "$avg_ul" -le 1514 ]
 check_ge gro-aggregated-on-receive 2000 "$avg_rx"
+check tso-back-on set_tso h1 ul on
 
 # ---- IPv6 zero UDP checksum -------------------------------------------------------
 
@@ -101,14 +124,8 @@ on h2 ip neigh replace 192.0.2.1 lladdr "$(on h1 cat /sys/class/net/m4/address)"
 # prints the decoded outer packet.
 probe() {
 	capture_start h2 1 "src host 198.51.100.1 and udp dst port 7081"
-	# A raw IP socket: the kernel routes it and uses its neighbour entry
-	# (scapy's own layer-3 sockets would ARP for 192.0.2.2 themselves).
-	on h1 "$PY" -c 'import sys
-from scapy.all import IP, ICMP, conf, send
-from scapy.supersocket import L3RawSocket
-conf.verb = 0
-conf.L3socket = L3RawSocket
-send(IP(dst="192.0.2.2", tos=int(sys.argv[1], 0), ttl=int(sys.argv[2])) / ICMP())' "$1" "$2"
+	# A raw ICMP socket: the kernel routes it and uses its neighbour entry.
+	on h1 "$PY" "$top/tests/kernel/mdtun_send.py" icmp 192.0.2.2 "$1" "$2" 0 0
 	capture_stop | grep 'src=198.51.100.1' | head -n 1
 }
 field() { echo "$2" | sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
@@ -137,16 +154,10 @@ on h2 tc qdisc add dev m4 clsact
 on h2 tc filter add dev m4 ingress prio 1 protocol ip flower \
 	ip_tos 0x03/0x03 action continue
 m4_mac=$(on h2 cat /sys/class/net/m4/address)
+# craft INNER_TOS OUTER_TOS: one datagram for VNI 42 from h1's underlay.
 craft() {
-	on h1 "$PY" -c 'import sys
-from scapy.all import IP, UDP, ICMP, Ether, Raw, conf, send
-conf.verb = 0
-inner = Ether(dst=sys.argv[1], src="02:00:00:00:00:01") / \
-    IP(src="192.0.2.1", dst="192.0.2.2", tos=int(sys.argv[2], 0)) / ICMP()
-hdr = bytes([0x10, 0, 0x65, 0x58]) + (42).to_bytes(3, "big") + b"\0"
-send(IP(src="198.51.100.1", dst="198.51.100.2", tos=int(sys.argv[3], 0)) /
-     UDP(sport=40000, dport=7081) / Raw(hdr + bytes(inner)), iface="ul")' \
-		"$m4_mac" "$1" "$2"
+	on h1 "$PY" "$top/tests/kernel/mdtun_send.py" mdtun 198.51.100.1 \
+		198.51.100.2 42 "$2" "$m4_mac" "$1"
 }
 rx_p=$(stat h2 m4 rx_packets)
 craft 0x02 0x03
