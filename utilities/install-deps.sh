@@ -10,13 +10,13 @@
 set -eu
 
 PACKAGES="
-autoconf automake libtool pkg-config make gcc g++ clang
+autoconf automake libtool pkg-config make gcc g++ clang libclang-rt-14-dev
 libgtest-dev libgmock-dev libbenchmark-dev
 libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
 linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod
 openvswitch-source libssl-dev libcap-ng-dev libunbound-dev python3
 qemu-system-x86 busybox-static cpio xz-utils xxd patch
-iproute2 python3-scapy tshark iperf3
+iproute2 ethtool python3-scapy tshark iperf3
 "
 
 if [ "${1:-}" = "--print" ]; then

@@ -31,42 +31,50 @@ on h2 tc filter add dev ext ingress prio 1 protocol ip handle 0x55 fw action con
 on h2 tc filter add dev ext ingress prio 2 protocol ip \
 	basic match 'meta(priority eq 0x10003)' action ok
 
-# send: three pings' worth of packets from h1 (the replies are lost).
-send() { on h1 busybox ping -q -c 3 -W 1 192.0.2.2 >/dev/null 2>&1; true; }
+# send: three echo requests from h1 (the replies are lost).  Each step
+# then waits for the counter that proves all three were received before
+# it looks at what must not have happened.
+send() { send_pings h1 192.0.2.2 3; }
 
 # 1. Receiver does not carry anything: ignored, counted as not allowed.
 send
-check_ge sender-added 3 "$(stat h1 m0 tx_carry_added)"
-check_eq not-allowed 6 "$(stat h2 ext rx_carry_not_allowed)"
+check_eventually_eq sender-added 10 3 stat h1 m0 tx_carry_added
+check_eventually_eq not-allowed 10 6 stat h2 ext rx_carry_not_allowed
+check_eq received-1 3 "$(stat h2 ext rx_packets)"
 check_eq mark-not-restored-1 0 "$(tc_hits h2 ext ingress 1)"
 check_eq prio-not-restored-1 0 "$(tc_hits h2 ext ingress 2)"
+check_eq nothing-restored-1 0 "$(stat h2 ext rx_mark_restored)"
 
 # 2. Carry allowed but the sender is not trusted.
 ctl h2 set ext carry mark,priority trust 2001:db8:1::/64
 send
-check_eq untrusted 6 "$(stat h2 ext rx_carry_untrusted)"
+check_eventually_eq untrusted 10 6 stat h2 ext rx_carry_untrusted
 check_eq mark-not-restored-2 0 "$(tc_hits h2 ext ingress 1)"
+check_eq not-restored-2 0 "$(stat h2 ext rx_mark_restored)"
 
 # 3. Trusted by prefix: both fields restored.
 ctl h2 set ext trust 198.51.100.0/24
 send
-check_eq mark-restored 3 "$(stat h2 ext rx_mark_restored)"
-check_eq prio-restored 3 "$(stat h2 ext rx_priority_restored)"
+check_eventually_eq mark-restored 10 3 stat h2 ext rx_mark_restored
+check_eventually_eq prio-restored 10 3 stat h2 ext rx_priority_restored
 check_eq mark-seen-by-fw 3 "$(tc_hits h2 ext ingress 1)"
 check_eq prio-seen-by-meta 3 "$(tc_hits h2 ext ingress 2)"
+check_eq untrusted-unchanged-3 6 "$(stat h2 ext rx_carry_untrusted)"
 
 # 4. Only the mark allowed: priority is ignored, mark still restored.
 ctl h2 set ext carry mark
 send
-check_eq mark-restored-again 6 "$(stat h2 ext rx_mark_restored)"
+check_eventually_eq mark-restored-again 10 6 stat h2 ext rx_mark_restored
+check_eventually_eq prio-not-allowed 10 9 stat h2 ext rx_carry_not_allowed
 check_eq prio-not-restored-4 3 "$(stat h2 ext rx_priority_restored)"
-check_eq prio-not-allowed 9 "$(stat h2 ext rx_carry_not_allowed)"
 check_eq prio-meta-unchanged 3 "$(tc_hits h2 ext ingress 2)"
 
 # 5. The sender stops carrying: nothing arrives to restore.
 ctl h1 set m0 carry none
 added=$(stat h1 m0 tx_carry_added)
+rx=$(stat h2 ext rx_packets)
 send
+check_eventually_eq received-5 10 $((rx + 3)) stat h2 ext rx_packets
 check_eq nothing-carried 6 "$(stat h2 ext rx_mark_restored)"
 check_eq no-more-added "$added" "$(stat h1 m0 tx_carry_added)"
 

@@ -174,11 +174,11 @@ refused bad-carry 2 '^mdtun-ctl: carry: ' add m9 external carry colour
 refused bad-name 2 '^mdtun-ctl: NAME: .*15 characters' add abcdefghijklmnop external
 refused bad-set-key 2 '^mdtun-ctl: id: cannot be changed by set' set m4 id 5
 refused bad-verb 2 '^mdtun-ctl: frob: unknown command' frob
-check_not m9-not-created link_exists m9
+check_fails m9-not-created link_exists m9
 
 # ---- del ------------------------------------------------------------------
 ok del-m4 del m4
-check_not m4-gone link_exists m4
+check_fails m4-gone link_exists m4
 ok del-m6 del m6
 ok del-e0 del e0
 ok show-empty show --json

@@ -26,7 +26,7 @@ before_ns=$(on h2 cat /proc/net/mdtun)
 # Send: every malformed vector and the worked example to 7081; by hand to 7090: the worked example
 # (critical foreign TLV, strict receiver), an OAM packet, an unknown VNI;
 # and an IPv6 packet with a zero UDP checksum to 7081.
-on h1 "$PY" - "$VECTORS" <<'PYEOF' || echo "FAIL t-malformed/send (scapy)"
+on h1 "$PY" - "$VECTORS" <<'PYEOF' || fail send "scapy could not send"
 import sys
 from scapy.all import IP, IPv6, UDP, Raw, send, conf
 conf.verb = 0
@@ -51,7 +51,10 @@ to_fx(hdr(0, 99) + eth)                                 # unknown VNI
 send(IPv6(src='2001:db8:1::1', dst='2001:db8:1::2') /
      UDP(sport=40002, dport=7081, chksum=0) / Raw(hdr(0, 7) + eth), iface='ul')
 PYEOF
-sleep 1
+# The valid packet went last to 7081: once it is delivered, every earlier
+# datagram to that socket has been judged.
+wait_until 20 stat_ge h2 rx rx_packets 1 ||
+	log "the valid packet was not delivered"
 after_rx=$(snapshot rx)
 after_fx=$(snapshot fx)
 after_ns=$(on h2 cat /proc/net/mdtun)
@@ -60,7 +63,7 @@ after_ns=$(on h2 cat /proc/net/mdtun)
 delta() {
 	"$PY" -c 'import json,sys
 b, a = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-print(a.get(sys.argv[3], 0) - b.get(sys.argv[3], 0))' "$1" "$2" "$3"
+print(a[sys.argv[3]] - b[sys.argv[3]])' "$1" "$2" "$3"
 }
 
 # Each reason's increase on rx equals the number of vectors that expect it.

@@ -76,10 +76,12 @@ check_eq h2-received-none-via-route "$r2" "$(rx h2)"
 on h1 ip neigh add 192.0.2.77 lladdr 02:00:00:00:00:77 dev ext
 on h1 tc filter add dev ext egress prio 77 protocol ip flower dst_ip 192.0.2.77 \
 	action tunnel_key set src_ip 198.51.100.1 dst_ip 203.0.113.77 id 100 dst_port 7081
+check wire-counter wire_count h1
 tx_before=$(stat h1 ext tx_packets)
-on h1 busybox ping -q -c 2 -W 1 192.0.2.77 >/dev/null 2>&1
-check_ge tx-no-route 2 "$(stat h1 ext tx_no_route)"
-check_eq unroutable-not-sent "$tx_before" "$(stat h1 ext tx_packets)"
+send_pings h1 192.0.2.77 2
+check_eventually_eq tx-no-route 10 2 stat h1 ext tx_no_route
+check_eq unroutable-not-counted-as-sent "$tx_before" "$(stat h1 ext tx_packets)"
+check_eq unroutable-not-on-the-wire 0 "$(wire_sent h1)"
 
 check dmesg dmesg_clean
 t_done

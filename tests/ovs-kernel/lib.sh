@@ -13,22 +13,22 @@
 #
 #   endpoint K --veth-- [host K: br0 + mdtun port] --ul-- sw --ul-- [host J]
 #
-# Each check prints "PASS: ..." or "FAIL: ..." with details; t_done prints
-# "NAME: N passed, M failed", which tests/ovs-kernel/run.sh adds up.
+# The checks are tests/lib/checks.sh; tests/lib/run-tests.sh runs the
+# tests (make check-ovs-kernel OTESTS=t-basic).
 
 set -u
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 ovs=${OVS_BUILD:-$top/ovs-build}
-T_NAME=$(basename "$0" .sh)
 n_hosts=0
 
-. "$top/tests/ovs-common.sh"
+. "$top/tests/lib/checks.sh"
+. "$top/tests/lib/ovs.sh"
 
 # ---- Prerequisites ---------------------------------------------------------
 
 if [ "$(id -u)" != 0 ] || [ "${MDTUN_VM:-}" != 1 ]; then
-	echo "$T_NAME: run inside the test VM: utilities/mdtun-vm -- tests/ovs-kernel/run.sh"
+	echo "$T_NAME: run inside the test VM: make check-ovs-kernel OTESTS=$T_NAME"
 	exit 2
 fi
 for f in "$ovs/vswitchd/ovs-vswitchd" "$top/datapath/mdtun.ko" \
@@ -42,6 +42,7 @@ ovs=$(cd "$ovs" && pwd)
 PATH=$ovs/vswitchd:$ovs/ovsdb:$ovs/utilities:$top/utilities/mdtun-ctl:$PATH
 export OVS_PKGDATADIR=$ovs
 PY=/usr/bin/python3	# Debian's, with scapy
+TLIB=$top/tests/lib
 
 tmp=$(mktemp -d "/tmp/$T_NAME.XXXXXX")
 
@@ -145,7 +146,7 @@ t_cleanup() {
 		stop_daemon "$tmp/$k" ovs-vswitchd
 		stop_daemon "$tmp/$k" ovsdb-server
 	done
-	if [ "$failed" -ne 0 ]; then
+	if [ "$t_fail" -ne 0 ]; then
 		for k in $(seq 1 "$n_hosts"); do
 			[ -f "$tmp/$k/ovs-vswitchd.log" ] || continue
 			echo "---- host $k ovs-vswitchd.log (last 20 lines)"
@@ -160,16 +161,10 @@ t_cleanup() {
 			ip netns del "$n" ;;
 		esac
 	done
-	rm -rf "$tmp"
+	rm -rf "$tmp" "$t_out"
 }
 trap t_cleanup EXIT
 trap 'exit 1' INT TERM
-
-t_done() {
-	echo "$T_NAME: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
 
 # ---- Traffic -------------------------------------------------------------------
 
@@ -190,27 +185,27 @@ ping_ok() {
 
 # ping_fails FROM TO
 ping_fails() {
-	! ine "$1" busybox ping -c 3 -W 1 "$(over_ip "$2")" >/dev/null 2>&1
+	ine "$1" busybox ping -c 3 -W 1 "$(over_ip "$2")" >/dev/null 2>&1
+	[ $? -eq 1 ]	# no reply, as opposed to no ping
 }
 
-# n_packets HOST COOKIE: packet count of the flow with that cookie.
+# n_packets HOST COOKIE: packet count of the OpenFlow flow with that
+# cookie, as OVS has it now; fails (ERROR:) if there is no such flow.
 n_packets() {
 	ofctl "$1" dump-flows br0 "cookie=$2/-1" |
-		sed -n 's/.*n_packets=\([0-9]*\).*/\1/p' | head -n 1
+		awk -v what="host $1 cookie $2" '
+		match($0, /n_packets=[0-9]+/) { print substr($0, RSTART + 10, RLENGTH - 10); found = 1; exit }
+		END { if (!found) { print "ERROR: n_packets: no flow for " what > "/dev/stderr"; exit 1 } }'
 }
 
-# stable_n_packets HOST COOKIE: the count once OVS has caught up with the
-# datapath (revalidators pull kernel flow statistics every second or so).
-stable_n_packets() {
-	local prev cur i
-	prev=$(n_packets "$1" "$2")
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		sleep 1.5
-		cur=$(n_packets "$1" "$2")
-		[ "$cur" = "$prev" ] && break
-		prev=$cur
-	done
-	echo "$cur"
+# synced_n_packets HOST COOKIE: the count once OVS has pulled the kernel
+# datapath's statistics: two completed revalidator dumps after the call
+# (the first may have started before the traffic being counted).
+synced_n_packets() {
+	appctl "$1" revalidator/wait >/dev/null &&
+	appctl "$1" revalidator/wait >/dev/null ||
+		{ t_error "revalidator/wait failed on host $1"; return 1; }
+	n_packets "$1" "$2"
 }
 
 # port_ok HOST IFACE: up, with no error and an OpenFlow port number.
@@ -246,31 +241,39 @@ module_refcnt() { cat "/sys/module/$1/refcnt" 2>/dev/null; }
 
 # ---- Underlay capture -------------------------------------------------------------
 
-# capture_start HOST FILTER COUNT: tshark on host HOST's underlay, writing
-# $tmp/capture.pcap, until COUNT packets (waits until it listens).
+# capture_start HOST COUNT [CAPTURE_ARGS...]: capture (tests/lib/capture.py)
+# on host HOST's underlay into $tmp/capture.pcap until COUNT datagrams to
+# UDP 7081 (or as the arguments say: --src ADDR, --family 4|6, --dport
+# PORT); returns once it listens.
 capture_start() {
-	rm -f "$tmp/capture.pcap" "$tmp/tshark.log"
-	inh "$1" tshark -q -i ul -f "$2" -c "$3" -w "$tmp/capture.pcap" \
-		>"$tmp/tshark.log" 2>&1 &
+	local host=$1 count=$2
+	shift 2
+	rm -f "$tmp/capture.pcap" "$tmp/capture.log"
+	inh "$host" "$PY" "$TLIB/capture.py" ul "$tmp/capture.pcap" "$count" "$@" \
+		>"$tmp/capture.log" 2>&1 &
 	capture_pid=$!
-	local i=0
-	# tshark takes a while to start under TCG.
-	while ! grep -q 'Capture started' "$tmp/tshark.log" 2>/dev/null && [ $i -lt 60 ]; do
-		sleep 0.5
-		i=$((i + 1))
-	done
+	wait_until 30 grep -q '^listening$' "$tmp/capture.log" ||
+		echo "capture on host $host did not start: $(cat "$tmp/capture.log")"
 }
 
-# capture_decode FIELD...: waits (up to 20 s) for the capture to end and
-# prints the captured packets' FIELDs, decoded by our Wireshark dissector.
-capture_decode() {
-	local i=0
-	while kill -0 "$capture_pid" 2>/dev/null && [ $i -lt 100 ]; do
-		sleep 0.2
-		i=$((i + 1))
-	done
+# capture_wait: waits (up to 20 s) for the capture to end.
+capture_wait() {
+	wait_until 20 sh -c "! kill -0 $capture_pid"
 	kill "$capture_pid" 2>/dev/null
 	wait "$capture_pid" 2>/dev/null
+}
+
+# capture_lines: the capture's mdtun datagrams, one line each, as the
+# kernel tests' independent decoder (tests/lib/mdtun_decode.py) reads them.
+capture_lines() {
+	capture_wait
+	"$PY" "$TLIB/mdtun_decode.py" "$tmp/capture.pcap"
+}
+
+# capture_decode FIELD...: waits for the capture to end and prints the
+# captured packets' FIELDs, decoded by our Wireshark dissector.
+capture_decode() {
+	capture_wait
 	local args=() f
 	for f in "$@"; do args+=(-e "$f"); done
 	tshark -r "$tmp/capture.pcap" -X "lua_script:$top/utilities/wireshark/mdtun.lua" \

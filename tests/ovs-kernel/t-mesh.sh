@@ -61,19 +61,25 @@ echo "$T_NAME: $((2 * N)) pings in $log_t s"
 talks() { local t; for t in $(targets "$1"); do [ "$t" = "$2" ] && return 0; done; return 1; }
 wrong=""
 missing=""
-sleep 2
+unread=""
 for j in $(seq 1 $N); do
+	# Counts once host J's OVS has pulled its datapath's statistics.
+	appctl "$j" revalidator/wait >/dev/null
+	appctl "$j" revalidator/wait >/dev/null
 	for h in $(seq 1 $N); do
 		[ "$h" = "$j" ] && continue
-		n=$(n_packets "$j" "0x3$h")
-		if talks "$h" "$j" || talks "$j" "$h"; then
-			[ "${n:-0}" -gt 0 ] || missing="$missing $h->$j"
+		if ! n=$(n_packets "$j" "0x3$h"); then
+			unread="$unread $h->$j"
+		elif talks "$h" "$j" || talks "$j" "$h"; then
+			[ "$n" -gt 0 ] || missing="$missing $h->$j"
 		else
-			[ "${n:-0}" -eq 0 ] || wrong="$wrong $h->$j($n)"
+			[ "$n" -eq 0 ] || wrong="$wrong $h->$j($n)"
 		fi
 	done
-	[ "$(n_packets "$j" 0x40)" = 0 ] || wrong="$wrong drop@$j"
+	n=$(n_packets "$j" 0x40) || unread="$unread drop@$j"
+	[ "${n:-x}" = 0 ] || wrong="$wrong drop@$j($n)"
 done
+check_eq "every flow counter could be read" "" "$unread"
 check_eq "every host delivered traffic from each of its peers" "" "$missing"
 check_eq "no host received traffic meant for another (or dropped any)" "" "$wrong"
 check "no kernel warnings" sh -c "! dmesg | grep -E 'WARNING:|BUG:|Oops'"

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 #
 # The mdtun tunnel type in ovs-vswitchd with the userspace datapath
@@ -6,16 +6,17 @@
 # ovsdb-server and ovs-vswitchd in a temporary directory, driven with
 # ovs-vsctl and ovs-appctl.
 #
-# Usage: run.sh [OVS_BUILD_DIR]   (default: $OVS_BUILD or ./ovs-build, the
-# patched OVS tree built by `make ovs`).  Ends with
-# "ovs-userspace: N passed, M failed" and exits non-zero on a failure.
+# Run by tests/lib/run-tests.sh (make check, suite ovs_userspace); OVS is
+# $OVS_BUILD, default the patched tree built by `make ovs` (ovs-build/).
 set -u
 
-ovs=${1:-${OVS_BUILD:-ovs-build}}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/checks.sh"
+. "$top/tests/lib/ovs.sh"
+ovs=${OVS_BUILD:-$top/ovs-build}
 if [ ! -x "$ovs/vswitchd/ovs-vswitchd" ]; then
-	echo "ovs-userspace: $ovs/vswitchd/ovs-vswitchd not built (make ovs)"
-	echo "ovs-userspace: 0 passed, 1 failed"
-	exit 1
+	fail "ovs-vswitchd built" "$ovs/vswitchd/ovs-vswitchd missing (make ovs)"
+	t_done
 fi
 ovs=$(cd "$ovs" && pwd)
 PATH=$ovs/vswitchd:$ovs/ovsdb:$ovs/utilities:$PATH
@@ -24,7 +25,6 @@ tmp=$(mktemp -d /tmp/ovs-userspace.XXXXXX)
 export OVS_RUNDIR=$tmp OVS_DBDIR=$tmp OVS_LOGDIR=$tmp OVS_SYSCONFDIR=$tmp
 export OVS_PKGDATADIR=$ovs
 DB=unix:$tmp/db.sock
-. "$(dirname "$0")/../ovs-common.sh"
 
 # ---- Daemons ---------------------------------------------------------------
 
@@ -47,11 +47,11 @@ start_vswitchd() {
 cleanup() {
 	stop_daemon "$tmp" ovs-vswitchd
 	stop_daemon "$tmp" ovsdb-server
-	if [ "$failed" -ne 0 ]; then
+	if [ "$t_fail" -ne 0 ]; then
 		echo "---- ovs-vswitchd.log (last 40 lines)"
 		tail -n 40 "$tmp/ovs-vswitchd.log" 2>/dev/null
 	fi
-	rm -rf "$tmp"
+	rm -rf "$tmp" "$t_out"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -91,8 +91,7 @@ good_ports_ok() {
 echo "ovs-userspace: OVS from $ovs, run dir $tmp"
 if ! start_ovsdb || ! start_vswitchd; then
 	fail "daemons start" "$(tail -n 20 "$tmp"/*.log 2>/dev/null)"
-	echo "ovs-userspace: $passed passed, $failed failed"
-	exit 1
+	t_done
 fi
 pass "ovsdb-server and ovs-vswitchd (with the mdtun plugin) start"
 
@@ -192,7 +191,7 @@ check_match "mdtun/show says there is no kernel device" \
 check_nomatch "mdtun/show does not list the geneve port" '^g0:' appctl mdtun/show
 check_nomatch "mdtun/show does not list ports that never came up" '^bad2:' \
 	appctl mdtun/show
-check_match "mdtun/show of an unknown port fails" 'no mdtun port nope' \
+check_error "mdtun/show of an unknown port fails" 'no mdtun port nope' \
 	appctl mdtun/show nope
 check_match "status of t0 names its datapath port" \
 	'mdtun_dpif_port=mdtun_sys_7081' vsctl get interface t0 status
@@ -223,5 +222,4 @@ check_match "mdtun/show after the restart" \
 check "deleting t1" vsctl del-port br0 t1
 check_nomatch "t1 gone from mdtun/show" '^t1:' appctl mdtun/show
 
-echo "ovs-userspace: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+t_done

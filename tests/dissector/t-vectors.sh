@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 #
 # Test of the Wireshark dissector utilities/wireshark/mdtun.lua against the
@@ -13,49 +13,25 @@
 #     frame, and the document shows exactly the vector's bytes;
 #   - the UDP port preference and "Decode As" select the dissector.
 #
-# Needs tshark and python3 with scapy (Debian: tshark, python3-scapy).
-# Works as root without a display.  Exits 0 if every check passes; the
-# last line is "dissector: N passed, M failed".
+# Needs tshark, editcap and python3 with scapy (Debian: tshark,
+# wireshark-common, python3-scapy).  Works as root without a display.  Run
+# by tests/lib/run-tests.sh (make check, suite dissector).
 set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/lib/checks.sh"
 lua=$top/utilities/wireshark/mdtun.lua
 vectors=$top/tests/data/mdtun-vectors.txt
 doc=$top/docs/protocol.md
 
-passed=0
-failed=0
-
-pass() {
-	passed=$((passed + 1))
-}
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL: $*"
-}
-
-finish() {
-	echo "dissector: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
-	exit
-}
-
-# expect_eq WHAT WANT GOT
-expect_eq() {
-	if [ "$2" = "$3" ]; then
-		pass
-	else
-		fail "$1: expected '$2', got '$3'"
-	fi
-}
-
 # ---- Prerequisites -------------------------------------------------------
 
-if ! command -v tshark >/dev/null 2>&1; then
-	fail "tshark not found (Debian package: tshark)"
-	finish
-fi
+for tool in tshark editcap; do
+	if ! command -v $tool >/dev/null 2>&1; then
+		fail "$tool found" "not on PATH (Debian packages tshark, wireshark-common)"
+		t_done
+	fi
+done
 # A pyenv or venv python3 may lack the distribution's scapy.
 python=
 for p in /usr/bin/python3 python3; do
@@ -65,12 +41,12 @@ for p in /usr/bin/python3 python3; do
 	fi
 done
 if [ -z "$python" ]; then
-	fail "no python3 with scapy found (Debian package: python3-scapy)"
-	finish
+	fail "python3 with scapy found" "none (Debian package: python3-scapy)"
+	t_done
 fi
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trap 'rm -rf "$work" "$t_out"' EXIT
 
 # A private configuration directory: no personal preferences or recent
 # files can change the result, and nothing is written to $HOME.  tshark's
@@ -127,9 +103,8 @@ with open(work + "/example.hex", "w") as f:
     f.write(example.hex() + "\n")
 EOF
 then
-	cat "$work/scapy.err"
-	fail "could not write the capture files with scapy"
-	finish
+	fail "capture files written with scapy" "$(cat "$work/scapy.err")"
+	t_done
 fi
 nvec=$(wc -l <"$work/names.txt")
 echo "dissector: $nvec vectors from $vectors"
@@ -138,18 +113,18 @@ echo "dissector: $nvec vectors from $vectors"
 
 tshark_run -r "$work/all.pcap" -T fields -E separator='|' \
 	-e frame.number -e mdtun.status >"$work/status.txt"
-expect_eq "packets decoded" "$nvec" "$(wc -l <"$work/status.txt")"
+check_eq "packets decoded" "$nvec" "$(wc -l <"$work/status.txt")"
 
 n=0
 while read -r name expect; do
 	n=$((n + 1))
 	got=$(sed -n "${n}p" "$work/status.txt" | cut -d'|' -f2)
 	# UDP hands an empty payload to no dissector at all.
-	if [ -z "$got" ] && [ "$name" = empty ]; then
-		pass
+	if [ "$name" = empty ]; then
+		check_eq "$name: no mdtun dissection" "" "$got"
 		continue
 	fi
-	expect_eq "$name: verdict" "$expect" "$got"
+	check_eq "$name: verdict" "$expect" "$got"
 done <"$work/names.txt"
 
 # Each drop reason's expert info is on every vector that expects it.  (It
@@ -163,38 +138,30 @@ for reason in $(cut -d' ' -f2 "$work/names.txt" | sort -u); do
 	# shellcheck disable=SC2013 # frame numbers
 	for frame in $(awk -v r="$reason" '$2 == r && $1 != "empty" \
 			{ print NR }' "$work/names.txt"); do
-		if grep -qx "$frame" "$work/expert.txt"; then
-			pass
-		else
-			name=$(sed -n "${frame}p" "$work/names.txt" |
-				cut -d' ' -f1)
-			fail "$name: no expert info mdtun.$reason"
-		fi
+		name=$(sed -n "${frame}p" "$work/names.txt" | cut -d' ' -f1)
+		check "$name: expert info mdtun.$reason" \
+			grep -qx "$frame" "$work/expert.txt"
 	done
 done
 # ... and valid packets carry no error-level expert info of mdtun's.
 got=$(tshark_run -r "$work/all.pcap" \
 	-Y 'mdtun.status == "ok" && _ws.expert.severity == error' \
 	-T fields -e frame.number | tr '\n' ' ')
-expect_eq "valid vectors with error expert info" "" "$got"
+check_eq "valid vectors with error expert info" "" "$got"
 
 # No Lua error in any packet's tree, nor while loading the script.
 tshark_run -r "$work/all.pcap" -V >"$work/all.txt"
-expect_eq "Lua errors in the packet trees" 0 \
+check_eq "Lua errors in the packet trees" 0 \
 	"$(grep -c -i 'lua error' "$work/all.txt")"
-expect_eq "Lua errors on stderr" 0 "$(grep -c -i 'lua' "$work/stderr")"
+check_eq "Lua errors on stderr" 0 "$(grep -c -i 'lua' "$work/stderr")"
 
 # Captures cut short by a snapshot length: still no Lua error.
-if command -v editcap >/dev/null 2>&1; then
-	for snap in 45 50 60 80 100; do
+for snap in 45 50 60 80 100; do
+	check "snapshot length $snap: editcap" \
 		editcap -s "$snap" "$work/all.pcap" "$work/snap.pcap"
-		expect_eq "Lua errors with snapshot length $snap" 0 \
-			"$(tshark_run -r "$work/snap.pcap" -V |
-				grep -c -i 'lua error')"
-	done
-else
-	echo "dissector: editcap not found, snapshot-length checks skipped"
-fi
+	check_eq "Lua errors with snapshot length $snap" 0 \
+		"$(tshark_run -r "$work/snap.pcap" -V | grep -c -i 'lua error')"
+done
 
 # ---- The worked example --------------------------------------------------
 
@@ -212,57 +179,54 @@ fields() {
 		sed 's/True/1/g; s/False/0/g'
 }
 
-expect_eq "spec-example: header" "1|0x04|1|0|6|0x6558|5001|0x00" \
+check_eq "spec-example: header" "1|0x04|1|0|6|0x6558|5001|0x00" \
 	"$(fields mdtun.version mdtun.flags mdtun.flags.critical \
 		mdtun.flags.oam mdtun.md_len mdtun.protocol mdtun.vni \
 		mdtun.reserved)"
-expect_eq "spec-example: TLV classes" "0x0102,0xfff7,0xfff7" \
+check_eq "spec-example: TLV classes" "0x0102,0xfff7,0xfff7" \
 	"$(fields mdtun.tlv.class)"
-expect_eq "spec-example: TLV types" "0x80,0x01,0x02" \
+check_eq "spec-example: TLV types" "0x80,0x01,0x02" \
 	"$(fields mdtun.tlv.type)"
-expect_eq "spec-example: TLV critical bits" "1,0,0" \
+check_eq "spec-example: TLV critical bits" "1,0,0" \
 	"$(fields mdtun.tlv.critical)"
-expect_eq "spec-example: TLV lengths" "1,1,1" "$(fields mdtun.tlv.len)"
-expect_eq "spec-example: foreign TLV data" "00010002" \
+check_eq "spec-example: TLV lengths" "1,1,1" "$(fields mdtun.tlv.len)"
+check_eq "spec-example: foreign TLV data" "00010002" \
 	"$(fields mdtun.tlv.data | cut -d, -f1)"
-expect_eq "spec-example: mark and priority" "0x00001234|0x00010003" \
+check_eq "spec-example: mark and priority" "0x00001234|0x00010003" \
 	"$(fields mdtun.mark mdtun.priority)"
 # Outer Ethernet/IPv4/UDP first, then the inner frame.
 outer_mac=00:00:5e:00:53:a
 inner_mac=00:00:5e:00:53:0
-expect_eq "spec-example: inner Ethernet" \
+check_eq "spec-example: inner Ethernet" \
 	"${outer_mac}1,${inner_mac}1|${outer_mac}2,${inner_mac}2|0x0800,0x0800" \
 	"$(fields eth.src eth.dst eth.type)"
-expect_eq "spec-example: inner IPv4" \
+check_eq "spec-example: inner IPv4" \
 	"198.51.100.1,192.0.2.1|198.51.100.2,192.0.2.2|17,1|64,64|1,1" \
 	"$(fields ip.src ip.dst ip.proto ip.ttl ip.checksum.status)"
-expect_eq "spec-example: inner ICMP" "8|0|1|1|1" \
+check_eq "spec-example: inner ICMP" "8|0|1|1|1" \
 	"$(fields icmp.type icmp.code icmp.ident icmp.seq icmp.checksum.status)"
-expect_eq "spec-example: verdict" "ok" "$(fields mdtun.status)"
+check_eq "spec-example: verdict" "ok" "$(fields mdtun.status)"
 got=$(sed -n "/^Frame $ex:/,/^Frame $((ex + 1)):/p" "$work/all.txt")
 for text in "mdtun Metadata Tunnel, VNI 5001, ok" \
 	"TLV: class 0x0102 (Open Virtual Networking (OVN)), type 0x80 (critical)" \
 	"TLV: mdtun mark, 4 bytes = 0x00001234" \
 	"TLV: mdtun priority, 4 bytes = 0x00010003"; do
 	case $got in
-	*"$text"*) pass ;;
-	*) fail "spec-example: -V output lacks '$text'" ;;
+	*"$text"*) pass "spec-example: -V output has '$text'" ;;
+	*) fail "spec-example: -V output has '$text'" "$got" ;;
 	esac
 done
-if grep -q "$(cat "$work/example.hex")" "$doc" 2>/dev/null; then
-	pass
-else
-	fail "docs/protocol.md does not show spec-example's bytes"
-fi
+check "docs/protocol.md shows spec-example's bytes" \
+	grep -q "$(cat "$work/example.hex")" "$doc"
 
 # Every well-known field, from max-metadata.
 mx=$(awk '$1 == "max-metadata" { print NR }' "$work/names.txt")
 ex=$mx
-expect_eq "max-metadata: well-known values" \
+check_eq "max-metadata: well-known values" \
 	"0xffffffff|0x00060000|0x0123456789abcdef|7|0x00100010|0x001f001f" \
 	"$(fields mdtun.mark mdtun.priority mdtun.of_metadata mdtun.in_port \
 		mdtun.reg0 mdtun.reg15)"
-expect_eq "max-metadata: TLV count" 21 \
+check_eq "max-metadata: TLV count" 21 \
 	"$(fields mdtun.tlv.class | tr ',' '\n' | wc -l)"
 
 # ---- Port preference and Decode As ---------------------------------------
@@ -271,14 +235,14 @@ ports() {
 	tshark_run -r "$work/port.pcap" -T fields -e mdtun.vni "$@" |
 		tr '\n' ' '
 }
-expect_eq "default port 7081 only" " 5001 " "$(ports)"
-expect_eq "preference mdtun.udp_port:9999" "5001  " \
+check_eq "default port 7081 only" " 5001 " "$(ports)"
+check_eq "preference mdtun.udp_port:9999" "5001  " \
 	"$(ports -o mdtun.udp_port:9999)"
-expect_eq "Decode As udp.port==9999,mdtun" "5001 5001 " \
+check_eq "Decode As udp.port==9999,mdtun" "5001 5001 " \
 	"$(ports -d udp.port==9999,mdtun)"
 
-if [ "$failed" -ne 0 ]; then
+if [ "$t_fail" -ne 0 ]; then
 	echo "tshark stderr:"
 	grep -v 'Running as user' "$work/stderr" | head -20
 fi
-finish
+t_done

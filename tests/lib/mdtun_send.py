@@ -12,6 +12,9 @@
 #       one mdtun datagram (no TLVs) from SRC:40000 to DST:7081 with that
 #       outer TOS, carrying an Ethernet frame with an ICMP echo from
 #       192.0.2.1 to 192.0.2.2 with INNER_TOS.
+#   udp-frame SRC_MAC DST_MAC SRC DST SPORT DPORT TEXT
+#       prints (sends nothing) the hex of an Ethernet/IPv4/UDP frame
+#       carrying TEXT, e.g. for ovs-ofctl packet-out.
 import socket
 import struct
 import sys
@@ -41,6 +44,23 @@ def icmp(dst, tos, ttl, size, df):
     s.sendto(echo(int(size)), (dst, 0))
 
 
+def ipv4(src, dst, proto, payload, tos=0):
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, tos, 20 + len(payload), 1, 0,
+                     64, proto, 0, socket.inet_aton(src), socket.inet_aton(dst))
+    return ip[:10] + struct.pack("!H", csum(ip)) + ip[12:] + payload
+
+
+def udp_frame(src_mac, dst_mac, src, dst, sport, dport, text):
+    data = text.encode()
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + \
+        struct.pack("!BBH", 0, 17, 8 + len(data))
+    udp = struct.pack("!HHHH", int(sport), int(dport), 8 + len(data), 0) + data
+    udp = udp[:6] + struct.pack("!H", csum(pseudo + udp) or 0xFFFF) + udp[8:]
+    eth = bytes.fromhex(dst_mac.replace(":", "") + src_mac.replace(":", "")) + \
+        b"\x08\x00"
+    print((eth + ipv4(src, dst, 17, udp)).hex())
+
+
 def mdtun(src, dst, vni, outer_tos, inner_mac, inner_tos):
     payload = echo(0)
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, int(inner_tos, 0),
@@ -57,4 +77,5 @@ def mdtun(src, dst, vni, outer_tos, inner_mac, inner_tos):
 
 
 if __name__ == "__main__":
-    {"icmp": icmp, "mdtun": mdtun}[sys.argv[1]](*sys.argv[2:])
+    {"icmp": icmp, "mdtun": mdtun,
+     "udp-frame": udp_frame}[sys.argv[1]](*sys.argv[2:])
