@@ -147,6 +147,10 @@ static struct rtnl_link_ops mdtun_link_ops;
 
 /* ---- Counters ------------------------------------------------------------ */
 
+/* The counters a device reports: MDTUN_STAT_RX_HDR_TRUNCATED and up. */
+#define MDTUN_FIRST_STAT	MDTUN_STAT_RX_HDR_TRUNCATED
+#define MDTUN_NSTATS		(MDTUN_STAT_MAX - MDTUN_FIRST_STAT + 1)
+
 static void mdtun_stats_inc(struct mdtun_pcpu_stats __percpu *stats,
 			    unsigned int idx)
 {
@@ -308,12 +312,23 @@ static void mdtun_outer_saddr(const struct sk_buff *skb, sa_family_t family,
 /* ---- Receive ------------------------------------------------------------- */
 
 /*
- * Decide which carried fields to restore.  Counted per field so that an
- * operator can tell "not allowed here" from "sender not trusted".
+ * What a receiver decided about the carried fields of one packet.  The
+ * per-field decisions are counted only for packets that are delivered, so
+ * that an operator can tell "not allowed here" from "sender not trusted"
+ * without drops muddying them.
  */
-static u32 mdtun_rx_carry(struct mdtun_dev *mdev, const struct mdtun_params *p,
-			  const struct mdtun_wk_fields *wk, sa_family_t family,
-			  const union mdtun_addr *src)
+struct mdtun_rx_carry {
+	u32 restore;			/* MDTUN_CARRY_* bits to restore */
+	u32 applied;			/* MDTUN_WK_BIT()s restored or handed on */
+	u8 not_allowed;			/* fields this device does not carry */
+	u8 untrusted;			/* fields from a sender not trusted */
+};
+
+static void mdtun_rx_decide(const struct mdtun_dev *mdev,
+			    const struct mdtun_params *p,
+			    const struct mdtun_wk_fields *wk,
+			    sa_family_t family, const union mdtun_addr *src,
+			    struct mdtun_rx_carry *rc)
 {
 	static const struct {
 		u32 carry;
@@ -323,48 +338,70 @@ static u32 mdtun_rx_carry(struct mdtun_dev *mdev, const struct mdtun_params *p,
 		{ MDTUN_CARRY_PRIORITY, MDTUN_WK_PRIORITY },
 	};
 	int trusted = -1;	/* computed on first need */
-	u32 restore = 0;
 	unsigned int i;
 
+	memset(rc, 0, sizeof(*rc));
+	/* The consumer of a collect-md device judges the pipeline fields. */
+	if (mdev->cfg.collect_md)
+		rc->applied = MDTUN_WK_PIPELINE;
 	for (i = 0; i < ARRAY_SIZE(fields); i++) {
 		if (!(wk->present & MDTUN_WK_BIT(fields[i].type)))
 			continue;
 		if (!(p->carry & fields[i].carry)) {
-			mdtun_count(mdev, MDTUN_STAT_RX_CARRY_NOT_ALLOWED);
+			rc->not_allowed++;
 			continue;
 		}
 		if (trusted < 0)
 			trusted = mdtun_src_trusted(mdev, p, family, src);
 		if (!trusted) {
-			mdtun_count(mdev, MDTUN_STAT_RX_CARRY_UNTRUSTED);
+			rc->untrusted++;
 			continue;
 		}
-		restore |= fields[i].carry;
+		rc->restore |= fields[i].carry;
+		rc->applied |= MDTUN_WK_BIT(fields[i].type);
 	}
-	return restore;
 }
 
+static void mdtun_rx_count_carry(struct mdtun_dev *mdev,
+				 const struct mdtun_rx_carry *rc)
+{
+	unsigned int i;
+
+	if (rc->restore & MDTUN_CARRY_MARK)
+		mdtun_count(mdev, MDTUN_STAT_RX_MARK_RESTORED);
+	if (rc->restore & MDTUN_CARRY_PRIORITY)
+		mdtun_count(mdev, MDTUN_STAT_RX_PRIORITY_RESTORED);
+	for (i = 0; i < rc->not_allowed; i++)
+		mdtun_count(mdev, MDTUN_STAT_RX_CARRY_NOT_ALLOWED);
+	for (i = 0; i < rc->untrusted; i++)
+		mdtun_count(mdev, MDTUN_STAT_RX_CARRY_UNTRUSTED);
+}
+
+/* A drop of a packet judged by @mdev: its own counter and rx_dropped. */
+static void mdtun_rx_drop(struct mdtun_dev *mdev, unsigned int idx)
+{
+	mdtun_count(mdev, idx);
+	DEV_STATS_INC(mdev->dev, rx_dropped);
+}
+
+/* Deliver a packet whose header and metadata passed every check. */
 static void mdtun_rx(struct mdtun_dev *mdev, struct mdtun_sock *ms,
 		     struct sk_buff *skb, const struct mdtun_hdr *hdr,
 		     const struct mdtun_wk_fields *wk,
-		     const struct mdtun_params *p)
+		     const struct mdtun_rx_carry *rc)
 {
 	sa_family_t family = ms->sock->sk->sk_family;
 	unsigned int hlen = MDTUN_BASE_HLEN + hdr->md_len;
 	struct net_device *dev = mdev->dev;
 	struct metadata_dst *tun_dst = NULL;
-	union mdtun_addr src;
 	unsigned int len;
-	u32 restore;
 	void *oiph;
 	int nh, err;
-
-	mdtun_outer_saddr(skb, family, &src);
-	restore = mdtun_rx_carry(mdev, p, wk, family, &src);
 
 	if (skb->len < hlen + ETH_HLEN) {
 		DEV_STATS_INC(dev, rx_length_errors);
 		DEV_STATS_INC(dev, rx_errors);
+		mdtun_rx_drop(mdev, MDTUN_STAT_RX_INNER_SHORT);
 		goto drop;
 	}
 
@@ -379,8 +416,7 @@ static void mdtun_rx(struct mdtun_dev *mdev, struct mdtun_sock *ms,
 		tun_dst = udp_tun_rx_dst(skb, family, flags,
 					 cpu_to_be64(hdr->vni), hdr->md_len);
 		if (!tun_dst) {
-			mdtun_count(mdev, MDTUN_STAT_RX_NOMEM);
-			DEV_STATS_INC(dev, rx_dropped);
+			mdtun_rx_drop(mdev, MDTUN_STAT_RX_NOMEM);
 			goto drop;
 		}
 		/* The TLV area is Geneve option encoding by design. */
@@ -391,24 +427,8 @@ static void mdtun_rx(struct mdtun_dev *mdev, struct mdtun_sock *ms,
 	/* Scrubs the skb (and its mark) when crossing netns. */
 	if (iptunnel_pull_header(skb, hlen, htons(ETH_P_TEB),
 				 !net_eq(mdev->net, dev_net(dev)))) {
-		mdtun_count(mdev, MDTUN_STAT_RX_NOMEM);
-		DEV_STATS_INC(dev, rx_dropped);
+		mdtun_rx_drop(mdev, MDTUN_STAT_RX_NOMEM);
 		goto drop;
-	}
-
-	/* Restore only now: the scrub above would have undone it. */
-	if (restore & MDTUN_CARRY_MARK) {
-		skb->mark = wk->mark;
-		mdtun_count(mdev, MDTUN_STAT_RX_MARK_RESTORED);
-	}
-	if (restore & MDTUN_CARRY_PRIORITY) {
-		skb->priority = wk->priority;
-		mdtun_count(mdev, MDTUN_STAT_RX_PRIORITY_RESTORED);
-	}
-
-	if (tun_dst) {
-		skb_dst_set(skb, &tun_dst->dst);
-		tun_dst = NULL;
 	}
 
 	skb_reset_mac_header(skb);
@@ -418,6 +438,7 @@ static void mdtun_rx(struct mdtun_dev *mdev, struct mdtun_sock *ms,
 	/* Our own frames coming back: a loop, not traffic. */
 	if (ether_addr_equal(eth_hdr(skb)->h_source, dev->dev_addr)) {
 		DEV_STATS_INC(dev, rx_errors);
+		mdtun_rx_drop(mdev, MDTUN_STAT_RX_LOOP);
 		goto drop;
 	}
 
@@ -430,6 +451,7 @@ static void mdtun_rx(struct mdtun_dev *mdev, struct mdtun_sock *ms,
 	if (!pskb_inet_may_pull(skb)) {
 		DEV_STATS_INC(dev, rx_length_errors);
 		DEV_STATS_INC(dev, rx_errors);
+		mdtun_rx_drop(mdev, MDTUN_STAT_RX_INNER_TRUNCATED);
 		goto drop;
 	}
 	oiph = skb->head + nh;
@@ -453,13 +475,28 @@ static void mdtun_rx(struct mdtun_dev *mdev, struct mdtun_sock *ms,
 		if (err > 1) {
 			DEV_STATS_INC(dev, rx_frame_errors);
 			DEV_STATS_INC(dev, rx_errors);
+			mdtun_rx_drop(mdev, MDTUN_STAT_RX_ECN_ERROR);
 			goto drop;
 		}
+	}
+
+	/* Restore only now: the scrub above would have undone it. */
+	if (rc->restore & MDTUN_CARRY_MARK)
+		skb->mark = wk->mark;
+	if (rc->restore & MDTUN_CARRY_PRIORITY)
+		skb->priority = wk->priority;
+	mdtun_rx_count_carry(mdev, rc);
+
+	if (tun_dst) {
+		skb_dst_set(skb, &tun_dst->dst);
+		tun_dst = NULL;
 	}
 
 	len = skb->len;
 	if (likely(gro_cells_receive(&mdev->gro_cells, skb) == NET_RX_SUCCESS))
 		dev_sw_netstats_rx_add(dev, len);
+	else
+		mdtun_count(mdev, MDTUN_STAT_RX_QUEUE_FULL);
 	return;
 
 drop:
@@ -468,11 +505,18 @@ drop:
 	kfree_skb(skb);
 }
 
-/* Called by the UDP stack for every datagram on an mdtun socket. */
+/*
+ * Called by the UDP stack for every datagram on an mdtun socket.  The
+ * checks run in the order of docs/protocol.md, section 8.3: header, device
+ * lookup, zero checksum, metadata, OAM, critical fields not applied, then
+ * the inner frame (mdtun_rx()).  The first that fails is counted.
+ */
 static int mdtun_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 {
+	sa_family_t family = sk->sk_family;
 	struct mdtun_dev *mdev = NULL;
 	const struct mdtun_params *p;
+	struct mdtun_rx_carry rc;
 	struct mdtun_wk_fields wk;
 	enum mdtun_status status;
 	struct mdtun_sock *ms;
@@ -482,8 +526,12 @@ static int mdtun_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	unsigned int policy;
 
 	ms = rcu_dereference_sk_user_data(sk);
-	if (!ms)
+	if (!ms) {
+		struct mdtun_net *mn = net_generic(sock_net(sk), mdtun_net_id);
+
+		mdtun_stats_inc(mn->stats, MDTUN_STAT_RX_SOCK_CLOSING);
 		goto drop;
+	}
 
 	/* skb->data is at the UDP header. */
 	avail = skb->len - sizeof(struct udphdr);
@@ -498,12 +546,12 @@ static int mdtun_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	/* Except for truncation, the parser fills in the VNI even on error,
 	 * so the drop can usually be charged to the right device.
 	 */
-	mdtun_outer_saddr(skb, sk->sk_family, &src);
+	mdtun_outer_saddr(skb, family, &src);
 	if (status != MDTUN_ERR_HDR_TRUNCATED)
 		mdev = mdtun_lookup(ms, hdr.vni, &src);
 
 	if (status != MDTUN_OK) {
-		mdtun_rx_count(ms, mdev, MDTUN_STAT_RX_CODEC_BASE + status);
+		mdtun_rx_count(ms, mdev, mdtun_status_stat(status));
 		goto drop;
 	}
 	if (!mdev) {
@@ -512,30 +560,38 @@ static int mdtun_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 	}
 
 	p = rcu_dereference(mdev->params);
-	if (sk->sk_family == AF_INET6 && !udp_hdr(skb)->check &&
+	if (family == AF_INET6 && !udp_hdr(skb)->check &&
 	    !p->zero_csum6_rx) {
-		mdtun_rx_count(ms, mdev, MDTUN_STAT_RX_ZERO_CSUM);
-		goto drop;
-	}
-	if ((hdr.flags & MDTUN_F_OAM) && !mdev->cfg.collect_md) {
-		/* No consumer for control packets on a fixed device. */
-		mdtun_rx_count(ms, mdev, MDTUN_STAT_RX_OAM);
+		mdtun_rx_drop(mdev, MDTUN_STAT_RX_ZERO_CSUM);
 		goto drop;
 	}
 
 	if (!pskb_may_pull(skb, MDTUN_BASE_HLEN + hdr.md_len)) {
-		mdtun_rx_count(ms, mdev, MDTUN_STAT_RX_NOMEM);
+		mdtun_rx_drop(mdev, MDTUN_STAT_RX_NOMEM);
 		goto drop;
 	}
 	policy = mdev->cfg.collect_md ? MDTUN_POLICY_PASS_FOREIGN : 0;
 	status = mdtun_md_validate(skb->data + MDTUN_BASE_HLEN, hdr.md_len,
 				   hdr.flags, policy, &wk);
 	if (status != MDTUN_OK) {
-		mdtun_rx_count(ms, mdev, MDTUN_STAT_RX_CODEC_BASE + status);
+		mdtun_rx_drop(mdev, mdtun_status_stat(status));
 		goto drop;
 	}
 
-	mdtun_rx(mdev, ms, skb, &hdr, &wk, p);
+	if ((hdr.flags & MDTUN_F_OAM) && !mdev->cfg.collect_md) {
+		/* No consumer for control packets on a fixed device. */
+		mdtun_rx_drop(mdev, MDTUN_STAT_RX_OAM);
+		goto drop;
+	}
+
+	mdtun_rx_decide(mdev, p, &wk, family, &src, &rc);
+	status = mdtun_wk_check_applied(&wk, rc.applied);
+	if (status != MDTUN_OK) {
+		mdtun_rx_drop(mdev, mdtun_status_stat(status));
+		goto drop;
+	}
+
+	mdtun_rx(mdev, ms, skb, &hdr, &wk, &rc);
 	return 0;
 
 drop:
@@ -916,6 +972,34 @@ static __be16 mdtun_df(struct sk_buff *skb, u8 df)
 	return 0;
 }
 
+/*
+ * What both families do first: the socket (gone while the device goes
+ * down), the inner headers in linear memory, the UDP source port (from
+ * the flow hash, in the ephemeral port range like every UDP tunnel:
+ * docs/protocol.md section 3.2).
+ */
+static int mdtun_xmit_prepare(struct sk_buff *skb, struct mdtun_dev *mdev,
+			      const struct mdtun_sock *ms, __be16 *sport)
+{
+	if (!ms) {
+		mdtun_count(mdev, MDTUN_STAT_TX_NO_SOCKET);
+		return -EIO;
+	}
+	if (skb_vlan_inet_prepare(skb, false)) {
+		mdtun_count(mdev, MDTUN_STAT_TX_INNER_TRUNCATED);
+		return -EINVAL;
+	}
+	*sport = udp_flow_src_port(mdev->net, skb, 0, 0, true);
+	return 0;
+}
+
+/* A failed route lookup: a loop back into the device, or no route. */
+static void mdtun_count_route_error(struct mdtun_dev *mdev, long err)
+{
+	mdtun_count(mdev, err == -ELOOP ? MDTUN_STAT_TX_LOOP :
+					  MDTUN_STAT_TX_NO_ROUTE);
+}
+
 static int mdtun_xmit4(struct sk_buff *skb, struct net_device *dev,
 		       struct mdtun_dev *mdev,
 		       const struct ip_tunnel_info *info,
@@ -936,12 +1020,9 @@ static int mdtun_xmit4(struct sk_buff *skb, struct net_device *dev,
 	__be32 saddr;
 	int err;
 
-	if (!ms)
-		return -EIO;
-	if (skb_vlan_inet_prepare(skb, false))
-		return -EINVAL;
-
-	sport = udp_flow_src_port(mdev->net, skb, 1, USHRT_MAX, true);
+	err = mdtun_xmit_prepare(skb, mdev, ms, &sport);
+	if (err)
+		return err;
 	if (collect_md) {
 		tos = key->tos;
 		if (ip_tunnel_dst_cache_usable(skb, info))
@@ -958,7 +1039,7 @@ static int mdtun_xmit4(struct sk_buff *skb, struct net_device *dev,
 	rt = udp_tunnel_dst_lookup(skb, dev, mdev->net, 0, &saddr, key,
 				   sport, dport, tos, cache);
 	if (IS_ERR(rt)) {
-		mdtun_count(mdev, MDTUN_STAT_TX_NO_ROUTE);
+		mdtun_count_route_error(mdev, PTR_ERR(rt));
 		return PTR_ERR(rt);
 	}
 
@@ -967,9 +1048,11 @@ static int mdtun_xmit4(struct sk_buff *skb, struct net_device *dev,
 				    sizeof(struct udphdr) + txh->len,
 				    netif_is_any_bridge_port(dev));
 	if (err < 0) {
+		mdtun_count(mdev, MDTUN_STAT_TX_NOMEM);
 		ip_rt_put(rt);
 		return err;
 	} else if (err) {
+		mdtun_count(mdev, MDTUN_STAT_TX_TOO_BIG);
 		memset(&sa, 0, sizeof(sa));
 		memset(&da, 0, sizeof(da));
 		sa.ip4 = saddr;
@@ -994,6 +1077,7 @@ static int mdtun_xmit4(struct sk_buff *skb, struct net_device *dev,
 	err = mdtun_push_header(skb, &rt->dst, txh, sizeof(struct iphdr),
 				udp_sum, xnet);
 	if (err) {
+		mdtun_count(mdev, MDTUN_STAT_TX_NOMEM);
 		ip_rt_put(rt);
 		return err;
 	}
@@ -1024,12 +1108,9 @@ static int mdtun_xmit6(struct sk_buff *skb, struct net_device *dev,
 	u8 prio, ttl;
 	int err;
 
-	if (!ms)
-		return -EIO;
-	if (skb_vlan_inet_prepare(skb, false))
-		return -EINVAL;
-
-	sport = udp_flow_src_port(mdev->net, skb, 1, USHRT_MAX, true);
+	err = mdtun_xmit_prepare(skb, mdev, ms, &sport);
+	if (err)
+		return err;
 
 	/*
 	 * The lookup helper takes the traffic class from the key; a fixed
@@ -1056,7 +1137,7 @@ static int mdtun_xmit6(struct sk_buff *skb, struct net_device *dev,
 	dst = udp_tunnel6_dst_lookup(skb, dev, mdev->net, ms->sock, &saddr,
 				     &lookup, IPPROTO_UDP, use_cache);
 	if (IS_ERR(dst)) {
-		mdtun_count(mdev, MDTUN_STAT_TX_NO_ROUTE);
+		mdtun_count_route_error(mdev, PTR_ERR(dst));
 		return PTR_ERR(dst);
 	}
 
@@ -1065,9 +1146,11 @@ static int mdtun_xmit6(struct sk_buff *skb, struct net_device *dev,
 				    sizeof(struct udphdr) + txh->len,
 				    netif_is_any_bridge_port(dev));
 	if (err < 0) {
+		mdtun_count(mdev, MDTUN_STAT_TX_NOMEM);
 		dst_release(dst);
 		return err;
 	} else if (err) {
+		mdtun_count(mdev, MDTUN_STAT_TX_TOO_BIG);
 		sa.ip6 = saddr;
 		da.ip6 = info->key.u.ipv6.dst;
 		dst_release(dst);
@@ -1090,6 +1173,7 @@ static int mdtun_xmit6(struct sk_buff *skb, struct net_device *dev,
 	err = mdtun_push_header(skb, dst, txh, sizeof(struct ipv6hdr),
 				!nocheck, xnet);
 	if (err) {
+		mdtun_count(mdev, MDTUN_STAT_TX_NOMEM);
 		dst_release(dst);
 		return err;
 	}
@@ -1170,7 +1254,7 @@ static int mdtun_fill_metadata_dst(struct net_device *dev, struct sk_buff *skb)
 
 	if (!info)
 		return -EINVAL;
-	sport = udp_flow_src_port(mdev->net, skb, 1, USHRT_MAX, true);
+	sport = udp_flow_src_port(mdev->net, skb, 0, 0, true);
 
 	if (ip_tunnel_info_af(info) == AF_INET) {
 		__be32 saddr = info->key.u.ipv4.src;
@@ -1303,9 +1387,38 @@ static void mdtun_get_drvinfo(struct net_device *dev,
 	strscpy(drvinfo->driver, MDTUN_LINK_KIND, sizeof(drvinfo->driver));
 }
 
+/* ethtool -S: the device's own counters, named as everywhere else. */
+static int mdtun_get_sset_count(struct net_device *dev, int sset)
+{
+	return sset == ETH_SS_STATS ? MDTUN_NSTATS : -EOPNOTSUPP;
+}
+
+static void mdtun_get_strings(struct net_device *dev, u32 sset, u8 *data)
+{
+	unsigned int i;
+
+	if (sset != ETH_SS_STATS)
+		return;
+	for (i = MDTUN_FIRST_STAT; i <= MDTUN_STAT_MAX; i++)
+		ethtool_sprintf(&data, "%s", mdtun_stat_name(i));
+}
+
+static void mdtun_get_ethtool_stats(struct net_device *dev,
+				    struct ethtool_stats *stats, u64 *data)
+{
+	struct mdtun_dev *mdev = netdev_priv(dev);
+	u64 sum[__MDTUN_STAT_MAX];
+
+	mdtun_stats_sum(mdev->stats, sum);
+	memcpy(data, sum + MDTUN_FIRST_STAT, MDTUN_NSTATS * sizeof(u64));
+}
+
 static const struct ethtool_ops mdtun_ethtool_ops = {
-	.get_drvinfo	= mdtun_get_drvinfo,
-	.get_link	= ethtool_op_get_link,
+	.get_drvinfo		= mdtun_get_drvinfo,
+	.get_link		= ethtool_op_get_link,
+	.get_sset_count		= mdtun_get_sset_count,
+	.get_strings		= mdtun_get_strings,
+	.get_ethtool_stats	= mdtun_get_ethtool_stats,
 };
 
 /* Lets udev tell a tunnel endpoint from a physical device. */
@@ -1358,20 +1471,27 @@ static unsigned int mdtun_overhead(const struct mdtun_cfg *cfg, u32 carry)
 	return ip_hlen + MDTUN_BASE_HLEN + mdtun_carry_md_len(carry);
 }
 
+/* The MTU a device gets unless the administrator gives one. */
+static unsigned int mdtun_default_mtu(const struct mdtun_cfg *cfg, u32 carry)
+{
+	return ETH_DATA_LEN - mdtun_overhead(cfg, carry) - ETH_HLEN;
+}
+
+/* The transmit path reads needed_headroom without RTNL. */
 static void mdtun_set_headroom(struct net_device *dev,
 			       const struct mdtun_cfg *cfg, u32 carry)
 {
 	unsigned int md = cfg->collect_md ? MDTUN_MD_MAX_LEN : 0;
 
-	dev->needed_headroom = mdtun_overhead(cfg, carry) + md;
+	WRITE_ONCE(dev->needed_headroom, mdtun_overhead(cfg, carry) + md);
 }
 
 /* ---- Netlink configuration ----------------------------------------------- */
 
 /*
- * Strict validation for every attribute: among other things the trust list
- * must carry NLA_F_NESTED (libnl: nla_nest_start(msg, IFLA_MDTUN_TRUST |
- * NLA_F_NESTED)); the prefix entries inside it may have it or not.
+ * Strict validation for every attribute from IFLA_MDTUN_ID on.  The trust
+ * list is walked by hand (mdtun_trust_parse()), but each prefix in it is
+ * parsed with nla_parse_nested(), which wants NLA_F_NESTED on it.
  */
 static const struct nla_policy mdtun_policy[IFLA_MDTUN_MAX + 1] = {
 	[IFLA_MDTUN_UNSPEC]		= { .strict_start_type = IFLA_MDTUN_ID },
@@ -1834,8 +1954,7 @@ static int mdtun_configure(struct net *net, struct net_device *dev,
 	RCU_INIT_POINTER(mdev->params, p);
 
 	if (!mtu_given)
-		dev->mtu = ETH_DATA_LEN - mdtun_overhead(cfg, p->carry) -
-			   ETH_HLEN;
+		dev->mtu = mdtun_default_mtu(cfg, p->carry);
 	mdtun_set_headroom(dev, cfg, p->carry);
 
 	err = register_netdevice(dev);
@@ -1919,10 +2038,23 @@ static int mdtun_changelink(struct net_device *dev, struct nlattr *tb[],
 		err = mdtun_check_clash(mdev->net, &cfg, mdev, extack);
 		if (err)
 			goto free;
+	}
+
+	/*
+	 * An MTU still at its default follows the overhead, which the carry
+	 * set and the remote's family change; one the administrator set
+	 * stays.
+	 */
+	if (dev->mtu == mdtun_default_mtu(&mdev->cfg, old->carry)) {
+		err = dev_set_mtu(dev, mdtun_default_mtu(&cfg, p->carry));
+		if (err)
+			goto free;
+	}
+
+	if (!mdtun_cfg_equal(&cfg, &mdev->cfg)) {
 		mdev->cfg = cfg;
 		mdtun_info_update(mdev);
 	}
-
 	rcu_assign_pointer(mdev->params, p);
 	kfree_rcu(old, rcu);
 	mdtun_set_headroom(dev, &mdev->cfg, p->carry);
@@ -1993,12 +2125,10 @@ static int mdtun_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	return mdtun_trust_fill(skb, IFLA_MDTUN_TRUST, p->trust, p->n_trust);
 }
 
-/* Counters from MDTUN_STAT_RX_HDR_TRUNCATED up, each a u64 attribute. */
-#define MDTUN_NSTATS (MDTUN_STAT_MAX - MDTUN_STAT_RX_HDR_TRUNCATED + 1)
-
+/* The core adds the IFLA_INFO_XSTATS nest around what this sizes. */
 static size_t mdtun_get_xstats_size(const struct net_device *dev)
 {
-	return nla_total_size(MDTUN_NSTATS * nla_total_size_64bit(sizeof(u64)));
+	return MDTUN_NSTATS * nla_total_size_64bit(sizeof(u64));
 }
 
 static int mdtun_fill_xstats(struct sk_buff *skb, const struct net_device *dev)
@@ -2012,7 +2142,7 @@ static int mdtun_fill_xstats(struct sk_buff *skb, const struct net_device *dev)
 	nest = nla_nest_start_noflag(skb, IFLA_INFO_XSTATS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = MDTUN_STAT_RX_HDR_TRUNCATED; i <= MDTUN_STAT_MAX; i++) {
+	for (i = MDTUN_FIRST_STAT; i <= MDTUN_STAT_MAX; i++) {
 		if (nla_put_u64_64bit(skb, i, sum[i], MDTUN_STAT_PAD)) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
@@ -2131,15 +2261,22 @@ int mdtun_dev_get_carry(const struct net_device *dev, u32 *carry,
 {
 	const struct mdtun_dev *mdev;
 	const struct mdtun_params *p;
+	int err = 0;
 
 	if (!netif_is_mdtun(dev))
 		return -EINVAL;
 	mdev = netdev_priv(dev);
-	p = rtnl_dereference(mdev->params);
-	*carry = p->carry;
-	memcpy(trust, p->trust, p->n_trust * sizeof(*trust));
-	*n_trust = p->n_trust;
-	return 0;
+	rcu_read_lock();
+	p = rcu_dereference(mdev->params);
+	if (p) {
+		*carry = p->carry;
+		memcpy(trust, p->trust, p->n_trust * sizeof(*trust));
+		*n_trust = p->n_trust;
+	} else {
+		err = -ENODEV;	/* being unregistered */
+	}
+	rcu_read_unlock();
+	return err;
 }
 EXPORT_SYMBOL_GPL(mdtun_dev_get_carry);
 
@@ -2147,21 +2284,27 @@ EXPORT_SYMBOL_GPL(mdtun_dev_get_carry);
 
 /*
  * /proc/net/mdtun: receive drops on this namespace's sockets that no
- * device could be charged with.  One "name value" line per counter.
+ * device could be charged with: those found before a device is known.
+ * One "name value" line per counter.
  */
+static const u8 mdtun_net_stats[] = {
+	MDTUN_STAT_RX_HDR_TRUNCATED, MDTUN_STAT_RX_BAD_VERSION,
+	MDTUN_STAT_RX_BAD_PROTOCOL, MDTUN_STAT_RX_MD_TOO_LONG,
+	MDTUN_STAT_RX_MD_TRUNCATED, MDTUN_STAT_RX_UNKNOWN_VNI,
+	MDTUN_STAT_RX_NOMEM, MDTUN_STAT_RX_SOCK_CLOSING,
+};
+
 static int mdtun_proc_show(struct seq_file *seq, void *v)
 {
 	struct mdtun_net *mn = net_generic(seq_file_single_net(seq),
 						mdtun_net_id);
 	u64 sum[__MDTUN_STAT_MAX];
-	int i;
+	unsigned int i;
 
 	mdtun_stats_sum(mn->stats, sum);
-	for (i = MDTUN_STATUS_FIRST_RX_DROP; i <= MDTUN_STATUS_LAST_RX_DROP; i++)
-		seq_printf(seq, "rx_%s %llu\n", mdtun_status_name(i),
-			   sum[MDTUN_STAT_RX_CODEC_BASE + i]);
-	for (i = MDTUN_STAT_RX_UNKNOWN_VNI; i <= MDTUN_STAT_RX_NOMEM; i++)
-		seq_printf(seq, "%s %llu\n", mdtun_driver_stat_name(i), sum[i]);
+	for (i = 0; i < ARRAY_SIZE(mdtun_net_stats); i++)
+		seq_printf(seq, "%s %llu\n", mdtun_stat_name(mdtun_net_stats[i]),
+			   sum[mdtun_net_stats[i]]);
 	return 0;
 }
 

@@ -38,11 +38,10 @@
 /* ---- Port state ---------------------------------------------------------- */
 
 /*
- * What userspace asked for when the port was created, reported back by
- * get_options.  It is kept here rather than read from the device because
- * get_options may run under RCU only, where the device's parameters (RTNL
- * protected) cannot be read.  OVS never changes a vport's options in place:
- * it deletes and re-adds the port.
+ * What userspace asked for when the port was created.  Only the UDP port is
+ * read back from here: the carry set and trust list may change on the
+ * device afterwards (ovs-vswitchd changes them over rtnetlink rather than
+ * re-creating the port), so get_options reports the device's live ones.
  */
 struct mdtun_vport {
 	u16 dst_port;
@@ -120,17 +119,24 @@ bad:
 	return err;
 }
 
+/* Called under ovs_mutex or RCU. */
 static int mdtun_vport_get_options(const struct vport *vport,
 				   struct sk_buff *skb)
 {
 	const struct mdtun_vport *cfg = mdtun_vport_priv(vport);
+	struct mdtun_trust_prefix trust[MDTUN_TRUST_MAX];
+	unsigned int n_trust;
+	u32 carry;
+	int err;
 
+	err = mdtun_dev_get_carry(vport->dev, &carry, trust, &n_trust);
+	if (err)
+		return err;
 	if (nla_put_u16(skb, OVS_TUNNEL_ATTR_DST_PORT, cfg->dst_port) ||
-	    nla_put_u32(skb, OVS_MDTUN_ATTR_CARRY, cfg->carry))
+	    nla_put_u32(skb, OVS_MDTUN_ATTR_CARRY, carry))
 		return -EMSGSIZE;
-	if (cfg->n_trust &&
-	    mdtun_trust_fill(skb, OVS_MDTUN_ATTR_TRUST, cfg->trust,
-			     cfg->n_trust))
+	if (n_trust &&
+	    mdtun_trust_fill(skb, OVS_MDTUN_ATTR_TRUST, trust, n_trust))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -64,6 +64,8 @@ static const struct mdtun_status_desc mdtun_status_descs[MDTUN_STATUS_COUNT] = {
 		"well-known TLV has the wrong length" },
 	[MDTUN_ERR_WK_DUPLICATE] = { "wk_duplicate",
 		"well-known TLV appears twice" },
+	[MDTUN_ERR_CRIT_NOT_APPLIED] = { "crit_not_applied",
+		"critical well-known TLV that the receiver does not apply" },
 	[MDTUN_ERR_NO_SPACE] = { "no_space",
 		"output buffer too small" },
 	[MDTUN_ERR_INVALID] = { "invalid",
@@ -86,7 +88,41 @@ const char *mdtun_status_text(enum mdtun_status status)
 	return mdtun_status_descs[status].text;
 }
 
-static const char *const mdtun_driver_stat_names[] = {
+/* Receive drop statuses and their counters (not consecutive: ABI). */
+static const mdtun_u8 mdtun_status_stats[MDTUN_STATUS_COUNT] = {
+	[MDTUN_ERR_HDR_TRUNCATED] = MDTUN_STAT_RX_HDR_TRUNCATED,
+	[MDTUN_ERR_BAD_VERSION] = MDTUN_STAT_RX_BAD_VERSION,
+	[MDTUN_ERR_BAD_PROTOCOL] = MDTUN_STAT_RX_BAD_PROTOCOL,
+	[MDTUN_ERR_MD_TOO_LONG] = MDTUN_STAT_RX_MD_TOO_LONG,
+	[MDTUN_ERR_MD_TRUNCATED] = MDTUN_STAT_RX_MD_TRUNCATED,
+	[MDTUN_ERR_TLV_TRUNCATED] = MDTUN_STAT_RX_TLV_TRUNCATED,
+	[MDTUN_ERR_TLV_OVERRUN] = MDTUN_STAT_RX_TLV_OVERRUN,
+	[MDTUN_ERR_CRIT_UNKNOWN] = MDTUN_STAT_RX_CRIT_UNKNOWN,
+	[MDTUN_ERR_CRIT_FLAG] = MDTUN_STAT_RX_CRIT_FLAG,
+	[MDTUN_ERR_WK_BAD_LEN] = MDTUN_STAT_RX_WK_BAD_LEN,
+	[MDTUN_ERR_WK_DUPLICATE] = MDTUN_STAT_RX_WK_DUPLICATE,
+	[MDTUN_ERR_CRIT_NOT_APPLIED] = MDTUN_STAT_RX_CRIT_NOT_APPLIED,
+};
+
+unsigned int mdtun_status_stat(enum mdtun_status status)
+{
+	if ((unsigned int)status >= MDTUN_STATUS_COUNT)
+		return 0;
+	return mdtun_status_stats[status];
+}
+
+static const char *const mdtun_stat_names[__MDTUN_STAT_MAX] = {
+	[MDTUN_STAT_RX_HDR_TRUNCATED] = "rx_hdr_truncated",
+	[MDTUN_STAT_RX_BAD_VERSION] = "rx_bad_version",
+	[MDTUN_STAT_RX_BAD_PROTOCOL] = "rx_bad_protocol",
+	[MDTUN_STAT_RX_MD_TOO_LONG] = "rx_md_too_long",
+	[MDTUN_STAT_RX_MD_TRUNCATED] = "rx_md_truncated",
+	[MDTUN_STAT_RX_TLV_TRUNCATED] = "rx_tlv_truncated",
+	[MDTUN_STAT_RX_TLV_OVERRUN] = "rx_tlv_overrun",
+	[MDTUN_STAT_RX_CRIT_UNKNOWN] = "rx_crit_unknown",
+	[MDTUN_STAT_RX_CRIT_FLAG] = "rx_crit_flag",
+	[MDTUN_STAT_RX_WK_BAD_LEN] = "rx_wk_bad_len",
+	[MDTUN_STAT_RX_WK_DUPLICATE] = "rx_wk_duplicate",
 	[MDTUN_STAT_RX_UNKNOWN_VNI] = "rx_unknown_vni",
 	[MDTUN_STAT_RX_ZERO_CSUM] = "rx_zero_csum",
 	[MDTUN_STAT_RX_OAM] = "rx_oam",
@@ -100,13 +136,25 @@ static const char *const mdtun_driver_stat_names[] = {
 	[MDTUN_STAT_TX_BAD_OPTIONS] = "tx_bad_options",
 	[MDTUN_STAT_TX_MD_TOO_LONG] = "tx_md_too_long",
 	[MDTUN_STAT_TX_CARRY_ADDED] = "tx_carry_added",
+	[MDTUN_STAT_RX_CRIT_NOT_APPLIED] = "rx_crit_not_applied",
+	[MDTUN_STAT_RX_INNER_SHORT] = "rx_inner_short",
+	[MDTUN_STAT_RX_INNER_TRUNCATED] = "rx_inner_truncated",
+	[MDTUN_STAT_RX_LOOP] = "rx_loop",
+	[MDTUN_STAT_RX_ECN_ERROR] = "rx_ecn_error",
+	[MDTUN_STAT_RX_QUEUE_FULL] = "rx_queue_full",
+	[MDTUN_STAT_RX_SOCK_CLOSING] = "rx_sock_closing",
+	[MDTUN_STAT_TX_LOOP] = "tx_loop",
+	[MDTUN_STAT_TX_TOO_BIG] = "tx_too_big",
+	[MDTUN_STAT_TX_INNER_TRUNCATED] = "tx_inner_truncated",
+	[MDTUN_STAT_TX_NO_SOCKET] = "tx_no_socket",
+	[MDTUN_STAT_TX_NOMEM] = "tx_nomem",
 };
 
-const char *mdtun_driver_stat_name(unsigned int stat)
+const char *mdtun_stat_name(unsigned int stat)
 {
-	if (stat < MDTUN_STAT_RX_UNKNOWN_VNI || stat > MDTUN_STAT_MAX)
+	if (stat < MDTUN_STAT_RX_HDR_TRUNCATED || stat > MDTUN_STAT_MAX)
 		return NULL;
-	return mdtun_driver_stat_names[stat];
+	return mdtun_stat_names[stat];
 }
 
 /* ---- Header --------------------------------------------------------------- */
@@ -295,8 +343,10 @@ enum mdtun_status mdtun_md_validate(const mdtun_u8 *md, size_t md_len,
 	struct mdtun_tlv tlv;
 	mdtun_u32 seen = 0;
 
-	if (wk)
+	if (wk) {
 		wk->present = 0;
+		wk->critical = 0;
+	}
 	if (md_len > MDTUN_MD_MAX_LEN)
 		return MDTUN_ERR_MD_TOO_LONG;
 	/*
@@ -333,10 +383,18 @@ enum mdtun_status mdtun_md_validate(const mdtun_u8 *md, size_t md_len,
 		seen |= MDTUN_WK_BIT(type);
 		if (wk) {
 			wk->present |= MDTUN_WK_BIT(type);
+			if (crit)
+				wk->critical |= MDTUN_WK_BIT(type);
 			wk_store(wk, type, tlv.data);
 		}
 	}
 	return it.status;
+}
+
+enum mdtun_status mdtun_wk_check_applied(const struct mdtun_wk_fields *wk,
+					 mdtun_u32 applied)
+{
+	return wk->critical & ~applied ? MDTUN_ERR_CRIT_NOT_APPLIED : MDTUN_OK;
 }
 
 /* ---- Encoding ----------------------------------------------------------------- */

@@ -89,9 +89,24 @@ enum mdtun_wk_type {
 
 #define MDTUN_WK_NREGS 16
 
-/* Decoded well-known fields; bit (1 << type) of @present marks each. */
+#define MDTUN_WK_BIT(type) (1u << (type))
+
+/*
+ * The OpenFlow pipeline's fields: a collect-metadata receiver hands them
+ * to its consumer (Open vSwitch) with the rest of the metadata; a
+ * fixed-mode receiver has no pipeline to apply them to.
+ */
+#define MDTUN_WK_PIPELINE \
+	(MDTUN_WK_BIT(MDTUN_WK_OF_METADATA) | MDTUN_WK_BIT(MDTUN_WK_IN_PORT) | \
+	 (0xffffu << MDTUN_WK_REG0))
+
+/*
+ * Decoded well-known fields: bit MDTUN_WK_BIT(type) of @present marks each
+ * field present, the same bit of @critical those sent critical.
+ */
 struct mdtun_wk_fields {
 	mdtun_u32 present;
+	mdtun_u32 critical;
 	mdtun_u32 mark;
 	mdtun_u32 priority;
 	mdtun_u32 in_port;
@@ -99,14 +114,12 @@ struct mdtun_wk_fields {
 	mdtun_u32 reg[MDTUN_WK_NREGS];
 };
 
-#define MDTUN_WK_BIT(type) (1u << (type))
-
 /* ---- Status codes ------------------------------------------------------- */
 
 /*
  * Every way a packet or a request can fail has its own code, so that each
- * receive-side drop reason becomes its own counter (mdtun_status_name()).
- * Keep the order: the kernel's counter attributes are numbered from it.
+ * receive-side drop reason becomes its own counter (mdtun_status_stat()).
+ * The codes are not ABI; the counters they map to are.
  */
 enum mdtun_status {
 	MDTUN_OK = 0,
@@ -115,15 +128,18 @@ enum mdtun_status {
 	MDTUN_ERR_BAD_PROTOCOL,		/* payload protocol not defined */
 	MDTUN_ERR_MD_TOO_LONG,		/* metadata length over the maximum */
 	MDTUN_ERR_MD_TRUNCATED,		/* metadata runs past the packet */
-	MDTUN_ERR_TLV_TRUNCATED,	/* TLV header cut by the area's end;
-					 * only for byte-length areas (tc, OVS
-					 * options): a header's area is whole
-					 * words and cannot cut a TLV header */
+	/*
+	 * TLV header cut by the area's end: only for byte-length areas (tc,
+	 * OVS options); a header's area is whole words and cannot cut one.
+	 */
+	MDTUN_ERR_TLV_TRUNCATED,
 	MDTUN_ERR_TLV_OVERRUN,		/* TLV data runs past the area */
 	MDTUN_ERR_CRIT_UNKNOWN,		/* critical TLV the receiver lacks */
 	MDTUN_ERR_CRIT_FLAG,		/* critical TLV but C flag clear */
 	MDTUN_ERR_WK_BAD_LEN,		/* well-known TLV of the wrong size */
 	MDTUN_ERR_WK_DUPLICATE,		/* well-known TLV given twice */
+	/* A critical well-known TLV that this receiver does not apply. */
+	MDTUN_ERR_CRIT_NOT_APPLIED,	/* see mdtun_wk_check_applied() */
 	MDTUN_ERR_NO_SPACE,		/* encoder: output buffer too small */
 	MDTUN_ERR_INVALID,		/* encoder: value out of range */
 	MDTUN_ERR_NOT_FOUND,		/* lookup: no such TLV */
@@ -132,19 +148,25 @@ enum mdtun_status {
 
 /* Codes that a receiver counts as a packet drop reason. */
 #define MDTUN_STATUS_FIRST_RX_DROP MDTUN_ERR_HDR_TRUNCATED
-#define MDTUN_STATUS_LAST_RX_DROP MDTUN_ERR_WK_DUPLICATE
+#define MDTUN_STATUS_LAST_RX_DROP MDTUN_ERR_CRIT_NOT_APPLIED
 
 /* Counter-style name ("bad_version") and human text for a status. */
 const char *mdtun_status_name(enum mdtun_status status);
 const char *mdtun_status_text(enum mdtun_status status);
 
 /*
- * Name of a driver counter that is not a codec status (MDTUN_STAT_* from
- * MDTUN_STAT_RX_UNKNOWN_VNI on, include/mdtun/if_mdtun.h), as mdtun-ctl and
- * /proc/net/mdtun print it ("rx_unknown_vni"); NULL for any other number.
- * The codec statuses' counters are "rx_" + mdtun_status_name().
+ * The per-device counter (MDTUN_STAT_*, include/mdtun/if_mdtun.h) that a
+ * receive drop with @status is charged to; 0 for a status that is not a
+ * receive drop.
  */
-const char *mdtun_driver_stat_name(unsigned int stat);
+unsigned int mdtun_status_stat(enum mdtun_status status);
+
+/*
+ * Name of counter MDTUN_STAT_@stat as every tool prints it ("rx_bad_version",
+ * "tx_no_route"): mdtun-ctl, ethtool -S, /proc/net/mdtun, ovs-appctl
+ * mdtun/show; NULL for a number that is no counter.
+ */
+const char *mdtun_stat_name(unsigned int stat);
 
 /* ---- Header ------------------------------------------------------------- */
 
@@ -229,6 +251,15 @@ enum mdtun_status mdtun_md_validate(const mdtun_u8 *md, size_t md_len,
 
 /* True if some TLV in the (valid) area has the critical bit. */
 bool mdtun_md_has_critical(const mdtun_u8 *md, size_t md_len);
+
+/*
+ * The last receiver rule (docs/protocol.md, section 8.4): once a receiver
+ * knows which well-known fields of a valid area it applies or hands to its
+ * consumer (@applied, MDTUN_WK_BIT() bits), a critical one outside that set
+ * drops the packet: MDTUN_ERR_CRIT_NOT_APPLIED, else MDTUN_OK.
+ */
+enum mdtun_status mdtun_wk_check_applied(const struct mdtun_wk_fields *wk,
+					 mdtun_u32 applied);
 
 /* ---- Encoding ---------------------------------------------------------- */
 

@@ -65,9 +65,12 @@ enum {
 #define IFLA_MDTUN_PREFIX_MAX (__IFLA_MDTUN_PREFIX_MAX - 1)
 
 /*
- * Per-device counters, each a u64 in IFLA_INFO_XSTATS.  The receive drops
- * found by the codec come first, in the order of enum mdtun_status
- * (include/mdtun/codec.h): MDTUN_STAT_RX_CODEC_BASE + status.
+ * Per-device counters, each a u64 attribute in IFLA_INFO_XSTATS (and the
+ * same values, in this order, in ethtool -S).  Their names are
+ * mdtun_stat_name() (include/mdtun/codec.h); a receive drop found by the
+ * codec is charged to mdtun_status_stat() of its status.  Every packet the
+ * driver drops is counted under exactly one of the *_RX_* or *_TX_* drop
+ * counters below (besides the standard rx_dropped/tx_dropped).
  */
 enum {
 	MDTUN_STAT_UNSPEC,
@@ -99,9 +102,23 @@ enum {
 	MDTUN_STAT_TX_BAD_OPTIONS,	/* options not Geneve-style or invalid */
 	MDTUN_STAT_TX_MD_TOO_LONG,	/* options + carried fields too long */
 	MDTUN_STAT_TX_CARRY_ADDED,	/* packets that got carried fields */
+	/* Receive drops (continued). */
+	/* A critical well-known TLV the device does not apply. */
+	MDTUN_STAT_RX_CRIT_NOT_APPLIED,
+	MDTUN_STAT_RX_INNER_SHORT,	/* inner frame shorter than Ethernet */
+	MDTUN_STAT_RX_INNER_TRUNCATED,	/* inner IP header cut short */
+	MDTUN_STAT_RX_LOOP,		/* inner source MAC is the device's */
+	MDTUN_STAT_RX_ECN_ERROR,	/* outer CE over a not-ECT inner packet */
+	MDTUN_STAT_RX_QUEUE_FULL,	/* not taken by the receive queue */
+	MDTUN_STAT_RX_SOCK_CLOSING,	/* socket being released */
+	/* Transmit drops (continued). */
+	MDTUN_STAT_TX_LOOP,		/* the route leads back to the device */
+	MDTUN_STAT_TX_TOO_BIG,		/* over the path MTU: ICMP sent back */
+	MDTUN_STAT_TX_INNER_TRUNCATED,	/* inner headers cut short */
+	MDTUN_STAT_TX_NO_SOCKET,	/* device going down */
+	MDTUN_STAT_TX_NOMEM,		/* no memory for the outer headers */
 	__MDTUN_STAT_MAX
 };
 #define MDTUN_STAT_MAX (__MDTUN_STAT_MAX - 1)
-#define MDTUN_STAT_RX_CODEC_BASE (MDTUN_STAT_RX_HDR_TRUNCATED - 1)
 
 #endif /* MDTUN_IF_MDTUN_H */

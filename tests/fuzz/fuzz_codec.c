@@ -102,7 +102,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			       MDTUN_POLICY_PASS_FOREIGN, &wk);
 	strict = mdtun_md_validate(data + MDTUN_HDR_LEN, hdr.md_len,
 				   hdr.flags, 0, &wk_strict);
-	CHECK(st >= MDTUN_OK && st <= MDTUN_STATUS_LAST_RX_DROP);
+	/* Validation's verdicts; crit_not_applied is the receiver's, later. */
+	CHECK(st >= MDTUN_OK && st <= MDTUN_STATUS_LAST_RX_DROP &&
+	      st != MDTUN_ERR_CRIT_NOT_APPLIED);
 	/* The strict policy only ever refuses more, never less. */
 	CHECK(strict == st || strict == MDTUN_ERR_CRIT_UNKNOWN);
 	if (st != MDTUN_OK)
@@ -118,5 +120,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	CHECK(!mdtun_md_has_critical(data + MDTUN_HDR_LEN, hdr.md_len) ||
 	      (hdr.flags & MDTUN_F_CRIT));
+	/* Critical fields are among those present; applying them all passes,
+	 * applying none fails exactly when one is critical.
+	 */
+	CHECK((wk.critical & ~wk.present) == 0);
+	CHECK(mdtun_wk_check_applied(&wk, wk.present) == MDTUN_OK);
+	CHECK(mdtun_wk_check_applied(&wk, 0) ==
+	      (wk.critical ? MDTUN_ERR_CRIT_NOT_APPLIED : MDTUN_OK));
 	return 0;
 }

@@ -11,11 +11,8 @@
 namespace mdtun::ctl {
 
 std::string CounterName(int stat) {
-  // Receive drops found by the codec take the codec's own names.
-  if (stat >= MDTUN_STAT_RX_HDR_TRUNCATED && stat <= MDTUN_STAT_RX_WK_DUPLICATE)
-    return std::string("rx_") + mdtun_status_name(static_cast<mdtun_status>(
-                                    stat - MDTUN_STAT_RX_CODEC_BASE));
-  const char* name = mdtun_driver_stat_name(static_cast<unsigned int>(stat));
+  const char* name =
+      stat < 0 ? nullptr : mdtun_stat_name(static_cast<unsigned int>(stat));
   return name ? name : "stat_" + std::to_string(stat);
 }
 
