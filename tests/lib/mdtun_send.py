@@ -15,6 +15,12 @@
 #   udp-frame SRC_MAC DST_MAC SRC DST SPORT DPORT TEXT
 #       prints (sends nothing) the hex of an Ethernet/IPv4/UDP frame
 #       carrying TEXT, e.g. for ovs-ofctl packet-out.
+#   batch FILE
+#       sends the datagrams of FILE in order, one per line,
+#       "KIND SRC DST DPORT HEX" (HEX "-" for an empty payload); KIND is
+#       udp, udp-ce (outer ECN CE), udp-zerocsum6 (IPv6, zero UDP
+#       checksum), raw-badcsum (a wrong UDP checksum) or raw-badlen (a UDP
+#       length 10 bytes longer than the datagram).
 import socket
 import struct
 import sys
@@ -76,6 +82,64 @@ def mdtun(src, dst, vni, outer_tos, inner_mac, inner_tos):
     s.sendto(hdr + eth + ip + payload, (dst, 7081))
 
 
+UDP_NO_CHECK6_TX = 101
+
+
+def udp_header(src, dst, sport, dport, payload, length=None):
+    """A UDP header with a correct checksum (over IPv4 or IPv6)."""
+    family = socket.AF_INET6 if ":" in src else socket.AF_INET
+    length = length or 8 + len(payload)
+    if family == socket.AF_INET:
+        pseudo = socket.inet_pton(family, src) + socket.inet_pton(family, dst) + \
+            struct.pack("!BBH", 0, 17, length)
+    else:
+        pseudo = socket.inet_pton(family, src) + socket.inet_pton(family, dst) + \
+            struct.pack("!IxxxB", length, 17)
+    hdr = struct.pack("!HHHH", sport, dport, length, 0)
+    return struct.pack("!HHHH", sport, dport, length,
+                       csum(pseudo + hdr + payload) or 0xFFFF)
+
+
+def batch(path):
+    socks = {}
+
+    def sock(kind, src):
+        family = socket.AF_INET6 if ":" in src else socket.AF_INET
+        key = (kind, src)
+        if key not in socks:
+            if kind.startswith("raw"):
+                s = socket.socket(family, socket.SOCK_RAW, socket.IPPROTO_UDP)
+                s.bind((src, 0))
+            else:
+                s = socket.socket(family, socket.SOCK_DGRAM)
+                s.bind((src, 0))
+            if kind == "udp-ce":
+                if family == socket.AF_INET:
+                    s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, 3)
+                else:
+                    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_TCLASS, 3)
+            if kind == "udp-zerocsum6":
+                s.setsockopt(socket.IPPROTO_UDP, UDP_NO_CHECK6_TX, 1)
+            socks[key] = s
+        return socks[key]
+
+    for line in open(path):
+        kind, src, dst, dport, data = line.split()
+        dport = int(dport)
+        payload = b"" if data == "-" else bytes.fromhex(data)
+        s = sock(kind, src)
+        if kind == "raw-badcsum":
+            hdr = bytearray(udp_header(src, dst, 40000, dport, payload))
+            hdr[6] ^= 0x55		# still non-zero: a checksum, but wrong
+            s.sendto(bytes(hdr) + payload, (dst, 0))
+        elif kind == "raw-badlen":
+            hdr = udp_header(src, dst, 40000, dport, payload,
+                             length=8 + len(payload) + 10)
+            s.sendto(hdr + payload, (dst, 0))
+        else:
+            s.sendto(payload, (dst, dport))
+
+
 if __name__ == "__main__":
-    {"icmp": icmp, "mdtun": mdtun,
-     "udp-frame": udp_frame}[sys.argv[1]](*sys.argv[2:])
+    {"icmp": icmp, "mdtun": mdtun, "udp-frame": udp_frame,
+     "batch": batch}[sys.argv[1]](*sys.argv[2:])

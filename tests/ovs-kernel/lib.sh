@@ -208,6 +208,16 @@ synced_n_packets() {
 	n_packets "$1" "$2"
 }
 
+# settle HOST: returns once ovs-vswitchd has been through its main loop
+# after the OpenFlow changes made so far (a database change without
+# --no-wait returns when it has been applied), then drops the datapath
+# flows translated before: a flow installed while a new TLV map was not
+# yet in the translation tables would otherwise keep its old verdict.
+settle() {
+	vsctl "$1" set open_vswitch . "external_ids:mdtun-test-settle=$RANDOM" &&
+	appctl "$1" revalidator/purge >/dev/null
+}
+
 # port_ok HOST IFACE: up, with no error and an OpenFlow port number.
 port_ok() {
 	local err ofport
@@ -276,6 +286,10 @@ capture_decode() {
 	capture_wait
 	local args=() f
 	for f in "$@"; do args+=(-e "$f"); done
+	# The first occurrence of each field: the outer headers' (the inner
+	# frame has an IP header too).  tshark's stderr (a warning about
+	# running as root) is kept apart.
 	tshark -r "$tmp/capture.pcap" -X "lua_script:$top/utilities/wireshark/mdtun.lua" \
-		-T fields "${args[@]}" 2>&1
+		-T fields -E occurrence=f "${args[@]}" 2>"$tmp/tshark.err" ||
+		{ t_error "tshark could not read the capture: $(cat "$tmp/tshark.err")"; return 1; }
 }

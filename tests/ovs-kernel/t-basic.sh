@@ -104,7 +104,8 @@ setup_tlv_flows() {
 	ofctl "$h" add-tlv-map br0 "{class=0x0102,type=0x80,len=4}->tun_metadata0" &&
 	ofctl "$h" add-flow br0 "cookie=0x10,priority=10,in_port=p$h,actions=set_field:$(under_ip "$other")->tun_dst,set_field:0x1234->tun_metadata0,output:t0" &&
 	ofctl "$h" add-flow br0 "cookie=0x11,priority=10,in_port=t0,tun_metadata0=0x1234,actions=output:p$h" &&
-	ofctl "$h" add-flow br0 "cookie=0x12,priority=5,in_port=t0,actions=drop"
+	ofctl "$h" add-flow br0 "cookie=0x12,priority=5,in_port=t0,actions=drop" &&
+	settle "$h"
 }
 for h in 1 2; do
 	check "host $h: TLV map, remote_ip=flow and metadata flows" setup_tlv_flows "$h"
@@ -234,20 +235,20 @@ check_match "get_options reports them (prefixes masked)" \
 check_match "vport without options gets the defaults" '^ok$' vnl add mdc2 --no-options
 check_match "defaults: UDP port 7081, nothing carried" \
 	'^type=200 dst_port=7081 carry=0x0$' vnl get mdc2
-check_match "carry with an unknown bit is refused" 'error: 22 ' \
+check_error "carry with an unknown bit is refused" 'error: 22 ' \
 	vnl add mdc3 --dst-port 7096 --carry 0x80000000
 check "  and leaves no device" no_dev mdc3
 check_match "  with the reason in the kernel log" \
 	'port mdc3: invalid options: .*' sh -c 'dmesg | grep vport_mdtun'
-check_match "an unknown option attribute is refused" 'error: 22 ' \
+check_error "an unknown option attribute is refused" 'error: 22 ' \
 	vnl add mdc3 --dst-port 7096 --raw 3:00000000
-check_match "dst_port 0 is refused (out of range)" 'error: 34 ' vnl add mdc3 --dst-port 0
-check_match "an IPv4 trust prefix /40 is refused" 'error: 22 ' \
+check_error "dst_port 0 is refused (out of range)" 'error: 34 ' vnl add mdc3 --dst-port 0
+check_error "an IPv4 trust prefix /40 is refused" 'error: 22 ' \
 	vnl add mdc3 --dst-port 7096 \
 	--raw 0x8041:1400018008000100c63364000500020028000000
-check_match "17 trust prefixes are refused" 'error: 7 ' \
+check_error "17 trust prefixes are refused" 'error: 7 ' \
 	vnl add mdc3 --dst-port 7096 $(for i in $(seq 1 17); do echo "--trust 203.0.113.$i/32"; done)
-check_match "a second vport on the same UDP port is refused" 'error: ' \
+check_error "a second vport on the same UDP port is refused" 'error: ' \
 	vnl add mdc3 --dst-port 7095
 check "  and leaves no device" no_dev mdc3
 echo "---- kernel log of the refusals"

@@ -70,6 +70,7 @@ setup_host() {
 		[ "$j" = "$h" ] && continue
 		send_flow "$h" "$j" && recv_flow "$h" "$j" || return 1
 	done
+	settle "$h"
 }
 
 for h in 1 2 3; do
