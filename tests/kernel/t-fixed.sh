@@ -40,6 +40,21 @@ for dst in 192.0.2.2 203.0.113.2; do
 	port=$((port + 1))
 done
 
+# The outer UDP source port comes from the inner flow's hash, in the
+# ephemeral port range (docs/protocol.md section 3.2): with the range cut
+# to 100 ports, 32 inner UDP flows all land in it, and not on one port.
+on h1 sysctl -qw net.ipv4.ip_local_port_range="40000 40099"
+capture_start h2 32 --src 198.51.100.1
+on h1 "$PY" -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for port in range(20000, 20032):
+    s.sendto(b"flow", ("192.0.2.2", port))'
+sports=$(capture_stop | sed -n 's/.* sport=\([0-9]*\) .*/\1/p')
+check_eq 32-datagrams-captured 32 "$(echo "$sports" | grep -c .)"
+check_eq all-source-ports-in-the-range "" \
+	"$(echo "$sports" | awk '$1 < 40000 || $1 > 40099')"
+check_ge flows-spread-over-ports 2 "$(echo "$sports" | sort -u | wc -l)"
+
 check_ge tx-packets 3 "$(stat h1 m4 tx_packets)"
 check_ge rx-packets 3 "$(stat h2 m4 rx_packets)"
 check_eq no-unknown-vni 0 "$(ns_stat h2 rx_unknown_vni)"

@@ -131,6 +131,34 @@ for d in rx fx fx6 fy; do
 	check_eq "$d: rx_bytes only of the valid datagram" 28 "$(delta "$d" rx_bytes)"
 done
 
+# ethtool -S, the interface kernel users look at first, gives the same
+# counters under the same names as mdtun-ctl (which reads IFLA_INFO_XSTATS).
+ethtool_vs_ctl() {
+	on h2 ethtool -S "$1" >"$plan/ethtool.$1" || return 1
+	ctl h2 stats "$1" --json | "$PY" -c '
+import json, sys
+ctl = json.load(sys.stdin)
+eth = {}
+for line in open(sys.argv[1]):
+    if ":" in line and not line.startswith("NIC statistics"):
+        k, v = line.split(":")
+        eth[k.strip()] = int(v)
+std = {"ifname", "rx_packets", "rx_bytes", "rx_errors", "rx_dropped",
+       "tx_packets", "tx_bytes", "tx_errors", "tx_dropped"}
+mine = {k: v for k, v in ctl.items() if k not in std}
+if eth != mine:
+    print("ethtool only:", sorted(set(eth) - set(mine)))
+    print("mdtun-ctl only:", sorted(set(mine) - set(eth)))
+    print("differ:", sorted(k for k in eth if k in mine and eth[k] != mine[k]))
+    sys.exit(1)
+print(len(eth), "counters")' "$plan/ethtool.$1"
+}
+check_match "ethtool -S rx: the same counters as mdtun-ctl" '^[1-9][0-9]* counters$' \
+	ethtool_vs_ctl rx
+check_match "ethtool -S fx too" '^[1-9][0-9]* counters$' ethtool_vs_ctl fx
+check_match "  e.g. rx_crit_unknown, as mdtun-ctl counts it" '^     rx_crit_unknown: 1$' \
+	cat "$plan/ethtool.fx"
+
 # And the devices still work: a ping through a fresh pair on the same
 # sockets.
 ctl h1 add m4 id 5 remote 198.51.100.2

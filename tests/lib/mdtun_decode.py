@@ -7,7 +7,7 @@
 # codec, so that the kernel tests check the wire against a second reading
 # of docs/protocol.md:
 #
-#   src=A dst=B tos=0xTT ttl=N df=0|1 csum=0xCCCC ver=V flags=0xF vni=N
+#   src=A dst=B sport=N tos=0xTT ttl=N df=0|1 csum=0xCCCC ver=V flags=0xF vni=N
 #       proto=0xPPPP tlvs=CLASS:TYPE:DATA,... inner_tos=0xTT
 #
 # (on one line; tlvs "-" when there are none, inner_tos "-" when the inner
@@ -71,7 +71,7 @@ def decode(frame, port):
         udp = l3[40:]
     else:
         return None
-    dport, ulen, csum = struct.unpack("!HHH", udp[2:8])
+    sport, dport, ulen, csum = struct.unpack("!HHHH", udp[0:8])
     if dport != port:
         return None
     data = udp[8:ulen]
@@ -91,7 +91,7 @@ def decode(frame, port):
     inner_tos = "-"
     if len(inner) >= 16 and inner[12:14] == b"\x08\x00":
         inner_tos = f"0x{inner[15]:02x}"
-    return (f"src={src} dst={dst} tos=0x{tos:02x} ttl={ttl} "
+    return (f"src={src} dst={dst} sport={sport} tos=0x{tos:02x} ttl={ttl} "
             f"df={df} csum=0x{csum:04x} ver={data[0] >> 4} "
             f"flags=0x{data[0] & 0xF:x} "
             f"vni={int.from_bytes(data[4:7], 'big')} "
