@@ -492,8 +492,19 @@ static void mdtun_rx(struct mdtun_dev *mdev, struct mdtun_sock *ms,
 		tun_dst = NULL;
 	}
 
+	/*
+	 * The device's own GRO (gro_cells) merges the segments of a flow
+	 * without comparing skb->mark or skb->priority, so a merged packet
+	 * would give every segment the first one's values.  Packets with
+	 * restored fields therefore bypass it; mdtun_gro_receive() has
+	 * already merged those whose metadata is byte for byte equal.
+	 */
 	len = skb->len;
-	if (likely(gro_cells_receive(&mdev->gro_cells, skb) == NET_RX_SUCCESS))
+	if (rc->restore)
+		err = netif_rx(skb);
+	else
+		err = gro_cells_receive(&mdev->gro_cells, skb);
+	if (likely(err == NET_RX_SUCCESS))
 		dev_sw_netstats_rx_add(dev, len);
 	else
 		mdtun_count(mdev, MDTUN_STAT_RX_QUEUE_FULL);

@@ -15,6 +15,13 @@
 #   udp-frame SRC_MAC DST_MAC SRC DST SPORT DPORT TEXT
 #       prints (sends nothing) the hex of an Ethernet/IPv4/UDP frame
 #       carrying TEXT, e.g. for ovs-ofctl packet-out.
+#   tcp-burst SRC DST VNI INNER_DST_MAC N MD[,MD...]
+#       N mdtun datagrams from SRC to DST:7081 in ONE send (UDP GSO:
+#       UDP_SEGMENT), so that they leave together and reach the receiver's
+#       GRO in one batch.  Each carries the next inner TCP segment of one
+#       flow (192.0.2.1:40000 -> 192.0.2.2:5555, 100 bytes each, in
+#       sequence) and, as its metadata area, the next of the MD hex strings
+#       in turn ("-" for none): the segments differ only in their metadata.
 #   batch FILE
 #       sends the datagrams of FILE in order, one per line,
 #       "KIND SRC DST DPORT HEX" (HEX "-" for an empty payload); KIND is
@@ -83,6 +90,39 @@ def mdtun(src, dst, vni, outer_tos, inner_mac, inner_tos):
 
 
 UDP_NO_CHECK6_TX = 101
+UDP_SEGMENT = 103
+
+
+def tcp_segment(seq, payload):
+    """An Ethernet-less IPv4/TCP segment of the burst's flow (DF, ACK)."""
+    src, dst = socket.inet_aton("192.0.2.1"), socket.inet_aton("192.0.2.2")
+    tcp = struct.pack("!HHIIBBHHH", 40000, 5555, seq, 1, 5 << 4, 0x10, 512,
+                      0, 0) + payload
+    pseudo = src + dst + struct.pack("!BBH", 0, 6, len(tcp))
+    tcp = tcp[:16] + struct.pack("!H", csum(pseudo + tcp)) + tcp[18:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 0, 0x4000, 64,
+                     6, 0, src, dst)
+    return ip[:10] + struct.pack("!H", csum(ip)) + ip[12:] + tcp
+
+
+def tcp_burst(src, dst, vni, inner_mac, n, mds):
+    areas = [b"" if m == "-" else bytes.fromhex(m) for m in mds.split(",")]
+    eth = bytes.fromhex(inner_mac.replace(":", "") + "020000000001") + \
+        b"\x08\x00"
+    datagrams = []
+    for i in range(int(n)):
+        md = areas[i % len(areas)]
+        hdr = bytes([0x10, len(md) // 4, 0x65, 0x58]) + \
+            int(vni).to_bytes(3, "big") + b"\0"
+        datagrams.append(hdr + md + eth +
+                         tcp_segment(1000 + 100 * i, bytes([i]) * 100))
+    size = len(datagrams[0])
+    if any(len(d) != size for d in datagrams):
+        sys.exit("tcp-burst: the metadata areas must be of one size")
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((src, 0))
+    s.setsockopt(socket.IPPROTO_UDP, UDP_SEGMENT, size)
+    s.sendto(b"".join(datagrams), (dst, 7081))
 
 
 def udp_header(src, dst, sport, dport, payload, length=None):
@@ -142,4 +182,4 @@ def batch(path):
 
 if __name__ == "__main__":
     {"icmp": icmp, "mdtun": mdtun, "udp-frame": udp_frame,
-     "batch": batch}[sys.argv[1]](*sys.argv[2:])
+     "tcp-burst": tcp_burst, "batch": batch}[sys.argv[1]](*sys.argv[2:])
