@@ -7,12 +7,21 @@
  * same bytes, and the two receiver policies agree where they must.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mdtun/codec.h"
 
-#define CHECK(cond) do { if (!(cond)) abort(); } while (0)
+/* An invariant the codec broke: say which, then abort like a sanitizer. */
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, "fuzz_codec.c:%d: CHECK(%s) failed\n", \
+				__LINE__, #cond);			\
+			abort();					\
+		}							\
+	} while (0)
 
 static void walk_tlvs(const uint8_t *md, size_t md_len)
 {
