@@ -134,6 +134,15 @@ def main():
     send("udp-zerocsum6", H1_6, H2_6, 7081,
          header(1, tlv(0xFFF7, 0x01, b"")) + frame(), "rx", "rx_zero_csum")
 
+    # Carried fields of a dropped packet are not counted as decided: an
+    # untrusted mark looped back, a mark fx does not carry in a frame too
+    # short (the "no other counter moved" checks see rx_carry_*).
+    mark = tlv(0xFFF7, 0x01, (0x55).to_bytes(4, "big"))
+    send("udp", H1, H2, 7081, header(1, mark) + frame(src_mac=RX_MAC), "rx",
+         "rx_loop")
+    send("udp", H1, H2, 7081, header(42, mark) + frame()[:13], "fx",
+         "rx_inner_short")
+
     # The fixed device fx (strict policy, no pipeline, carries nothing).
     foreign_crit = tlv(0x0102, 0x80, bytes(4))
     send("udp", H1, H2, 7081, header(42, foreign_crit) + frame(), "fx",
