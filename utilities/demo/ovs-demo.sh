@@ -48,15 +48,15 @@ ofctl 2 add-flow br0 "cookie=0x3,priority=10,in_port=t0,tun_src=198.51.100.1,tun
 ofctl 2 add-flow br0 "cookie=0x4,priority=5,in_port=t0,actions=drop"
 ofctl 2 add-flow br0 "cookie=0x5,in_port=p2,ip,actions=set_field:198.51.100.1->tun_dst,set_field:0x2a->tun_id,output:t0"
 run ofctl 2 dump-flows br0 --no-stats
+# Once both daemons have taken in the new TLV map and flows.
+settle 1 && settle 2 || die "ovs-vswitchd did not apply the flows"
 
 say "Endpoint 1 pings endpoint 2 through the tunnel (capturing host 2's underlay)"
-capture_start 2 "udp dst port 7081" 1
+capture_start 2 1 --src 198.51.100.1
 ping_ok 1 2 || die "the ping did not cross"
 
 say "One datagram as host 2 received it, decoded by utilities/wireshark/mdtun.lua"
-sleep 1
-kill "$capture_pid" 2>/dev/null
-wait "$capture_pid" 2>/dev/null
+capture_wait
 tshark -r "$tmp/capture.pcap" -X "lua_script:$top/utilities/wireshark/mdtun.lua" \
 	-O mdtun -V 2>/dev/null | sed -n '/^MDTUN\|^mdtun\|^Metadata/,/^[A-Z]/p' |
 	sed '$d' | sed -n '1,40p'
@@ -74,7 +74,8 @@ if ine 1 busybox ping -c 2 -W 1 192.0.2.2 >/dev/null 2>&1; then
 else
 	echo "no reply, as expected"
 fi
-sleep 2
+# The OpenFlow counters once OVS has pulled the datapath's.
+appctl 2 revalidator/wait && appctl 2 revalidator/wait
 run ofctl 2 dump-flows br0 "in_port=t0"
 
 say "ovs-appctl mdtun/show on host 2 (options and kernel counters)"
