@@ -54,6 +54,10 @@ settle 1 && settle 2 || die "ovs-vswitchd did not apply the flows"
 say "Endpoint 1 pings endpoint 2 through the tunnel (capturing host 2's underlay)"
 capture_start 2 1 --src 198.51.100.1
 ping_ok 1 2 || die "the ping did not cross"
+# Before they expire (10 s idle), while tshark takes its time below.
+appctl 1 revalidator/wait && appctl 2 revalidator/wait
+flows1=$(appctl 1 dpctl/dump-flows)
+flows2=$(appctl 2 dpctl/dump-flows)
 
 say "One datagram as host 2 received it, decoded by utilities/wireshark/mdtun.lua"
 capture_wait
@@ -62,9 +66,9 @@ tshark -r "$tmp/capture.pcap" -X "lua_script:$top/utilities/wireshark/mdtun.lua"
 	sed '$d' | sed -n '1,40p'
 
 say "Datapath flows: host 1 sets the tunnel with the TLV ..."
-appctl 1 dpctl/dump-flows | grep 'set(tunnel' | sed 's/), /),\n    /g'
+echo "$flows1" | grep 'set(tunnel' | sed 's/), /),\n    /g'
 say "... host 2 matches on what arrived (restored mark in skb_mark)"
-appctl 2 dpctl/dump-flows | grep 'tunnel(' | sed 's/), /),\n    /g'
+echo "$flows2" | grep 'tunnel(' | sed 's/), /),\n    /g'
 
 say "A wrong metadata value (0xbad) from host 1 is not delivered"
 ofctl 1 mod-flows br0 "cookie=0x1/-1,in_port=p1,ip,actions=set_field:198.51.100.2->tun_dst,set_field:0x2a->tun_id,set_field:0xbad->tun_metadata0,set_field:0x55->pkt_mark,output:t0"
