@@ -11,7 +11,8 @@
 # was, even when the request also held allowed changes; the same changes
 # accepted while the device is down, and traffic on the new VNI and port.
 # The MTU after carry (and family) changes: one at its default follows the
-# overhead, one set by the administrator stays.
+# overhead, one set by the administrator stays.  A vport's device changed
+# the same way: the vport reports the device's options as they are now.
 #
 # Default MTU (the design): 1500 - outer IP (20; 40 for IPv6 and external
 # devices) - 8 UDP - 8 mdtun header - 8 per carried field - 14 Ethernet.
@@ -287,6 +288,34 @@ change_to e0 "external e0: CARRY mark, MTU 1430-8" "CARRY=0x1 mtu=1422" CARRY=u3
 
 for d in m4 m5 m6 m7 e0; do nlq_ok del $d; done
 check_eq "no mdtun device left on h1" ok "$(nlq links)"
+
+# ---- A vport's device changed over rtnetlink ------------------------------------
+# vport-mdtun.ko reports a vport's options (get_options) from its device,
+# as the device is now, not as the vport was created.
+check "openvswitch.ko" modprobe openvswitch
+check "vport-mdtun.ko" insmod "$(dirname "$MDTUN_KO")/vport-mdtun.ko"
+check_eq "a bare datapath" ok "$(nlq dp new cdp)"
+check_eq "vport cv0 (UDP port 7089, carry mark, one trusted prefix)" ok \
+	"$(nlq vport new cdp cv0 200 DST_PORT=u16:7089 CARRY=u32:1 \
+		TRUST=prefixes:198.51.100.0/24)"
+check_eq "  reports them" "ok type=200 dst_port=7089 carry=0x1 trust=198.51.100.0/24" \
+	"$(nlq vport get cdp cv0)"
+check_eq "  its device: external, UDP port 7089, up" "COLLECT_METADATA=1 PORT=7089 up=1" \
+	"$(nl_get cv0 COLLECT_METADATA PORT up)"
+change_to cv0 "vport device, live: CARRY and TRUST" \
+	"CARRY=0x3 TRUST=203.0.113.0/24" CARRY=u32:3 TRUST=prefixes:203.0.113.0/24
+check_eq "  the vport reports the device's carry and trust" \
+	"ok type=200 dst_port=7089 carry=0x3 trust=203.0.113.0/24" "$(nlq vport get cdp cv0)"
+refused cv0 "vport device, live: PORT" "$BUSY" PORT=be16:7088
+check "vport device down" nlq_ok set cv0 down
+change_to cv0 "vport device, down: PORT 7088" "PORT=7088" PORT=be16:7088
+check "vport device up" nlq_ok set cv0 up
+check_eq "  the vport reports the device's UDP port" \
+	"ok type=200 dst_port=7088 carry=0x3 trust=203.0.113.0/24" "$(nlq vport get cdp cv0)"
+check_eq "vport deleted" ok "$(nlq vport del cdp cv0)"
+check_eq "  with its device" ok "$(nlq links)"
+check_eq "datapath deleted" ok "$(nlq dp del cdp)"
+check "vport-mdtun.ko unloads" rmmod vport_mdtun
 nl_stop
 check dmesg-clean dmesg_clean
 t_done
