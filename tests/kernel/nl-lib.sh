@@ -8,7 +8,8 @@
 #   nl_start                 start it (in the initial namespace)
 #   nlq REQUEST...           one request; prints the one-line answer, e.g.
 #                            "ok", "ok mtu=1450 ID=42", "err EBUSY: text"
-#   nl_field ANSWER KEY      KEY's value in a "get" answer
+#   nlq_ok REQUEST...        a setup request that must be accepted
+#   nl_get NAME [KEY...]     "KEY=VALUE ..." of link NAME (RTM_GETLINK)
 #
 # The request language is nl.py's (its docstring): "new NAME ATTR...",
 # "change NAME ATTR...", "set NAME up", "get NAME [KEY...]", "links",
@@ -53,21 +54,6 @@ nlq_ok() {
 	a=$(nlq "$@") || return 1
 	[ "$a" = ok ] && return 0
 	t_error "setup request refused: $* -> $a"
-	return 1
-}
-
-# nl_field ANSWER KEY: the value of KEY=... in ANSWER ("get" output);
-# nothing and status 1 (with an ERROR: line) when it is not there.
-nl_field() {
-	local w
-	for w in $1; do
-		case $w in "$2="*)
-			printf '%s\n' "${w#*=}"
-			return 0
-			;;
-		esac
-	done
-	t_error "nl_field: no $2 in: $1"
 	return 1
 }
 

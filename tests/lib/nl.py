@@ -59,6 +59,8 @@ number, which may include flag bits (0x8001).  VALUE is one of
 Every answer is "ok[ ...]" or "err ERRNO: MESSAGE" (MESSAGE the extack
 text, empty when the kernel gave none), e.g.
     err ERANGE: VNI must fit in 24 bits
+and anything else ("syntax error: ...", "error: ...") means the request
+got no answer from the kernel.
 """
 
 import ctypes
@@ -816,7 +818,12 @@ class Server:
             except (SyntaxErr, IndexError, ValueError) as e:
                 out = f"syntax error: {e}"
             except OSError as e:
-                out = f"err {errname(e.errno)}: {e.strerror or e}"
+                # A kernel refusal has an errno; a timeout or a closed
+                # socket is no answer at all.
+                if e.errno:
+                    out = f"err {errname(e.errno)}: {e.strerror or e}"
+                else:
+                    out = f"error: {e!r}"
             outfile.write(out + "\n")
             outfile.flush()
 
