@@ -170,7 +170,7 @@ send_pings h2 203.0.113.1 2
 check_eventually_eq "UDP_ZERO_CSUM6_RX off: both zero-checksum datagrams counted" 10 \
 	"$((${zc0:-0} + 2))" stat h1 m6 rx_zero_csum
 change_to m6 "UDP_ZERO_CSUM6_RX on" "UDP_ZERO_CSUM6_RX=1" UDP_ZERO_CSUM6_RX=u8:1
-check "  now h2's zero-checksum pings get through" ping_ok h2 203.0.113.1
+check "  now h2's zero-checksum pings get through" ping_ok h2 203.0.113.1 1
 check_eq "  and none was counted" "$((${zc0:-0} + 2))" "$(stat h1 m6 rx_zero_csum)"
 
 change_to m4 "TRUST on a live device (prefixes masked)" \
@@ -184,7 +184,7 @@ change_to e0 "external, live: TRUST" "TRUST=203.0.113.0/24" \
 change_to e0 "external, live: zero IPv6 checksums" \
 	"UDP_ZERO_CSUM6_TX=1 UDP_ZERO_CSUM6_RX=1" \
 	UDP_ZERO_CSUM6_TX=u8:1 UDP_ZERO_CSUM6_RX=u8:1
-check "  traffic still crosses m4" ping_ok h1 192.0.2.2
+check "  traffic still crosses m4" ping_ok h1 192.0.2.2 1
 
 # ---- Refused changes: errno, extack, and nothing changed -------------------------
 # refused DEV NAME EXPECTED ATTR...: "change DEV ATTR..." is answered
@@ -241,8 +241,8 @@ check "m4 up on h2" nlq_ok set m4 up
 nlq_ok ns h1
 check "m4 up on h1" nlq_ok set m4 up
 rx0=$(stat h2 m4 rx_packets)
-check "traffic on VNI 52, UDP port 7082" ping_ok h1 192.0.2.2
-check_ge "  received by h2's m4" "$((${rx0:-0} + 3))" "$(stat h2 m4 rx_packets)"
+check "traffic on VNI 52, UDP port 7082" ping_ok h1 192.0.2.2 2
+check_ge "  received by h2's m4" "$((${rx0:-0} + 2))" "$(stat h2 m4 rx_packets)"
 
 nlq_ok set m4 down
 change_to m4 "down: REMOTE and LOCAL" "REMOTE=198.51.100.3 LOCAL=198.51.100.9" \
