@@ -12,7 +12,7 @@ TLIB=$(cd "$(dirname "$0")/../lib" && pwd)
 . "$(dirname "$0")/../kernel/nl-lib.sh"
 
 enc() {
-	"$PY" -c 'import sys; sys.path.insert(0, sys.argv[1]); import nl
+	"$PY" -B -c 'import sys; sys.path.insert(0, sys.argv[1]); import nl
 print(nl.encode_attr(sys.argv[2]).hex())' "$TLIB" "$1"
 }
 check_eq "u8: length 5, type 7, 3 bytes padding" 0500070005000000 "$(enc TTL=u8:5)"
