@@ -54,14 +54,14 @@ int mdtun_trust_fill(struct sk_buff *skb, int attrtype,
 		     const struct mdtun_trust_prefix *trust, unsigned int n);
 
 /*
- * Read the carry bits and trust list that mdtun device @dev has now (any
- * context: the parameters are read under RCU); @trust has room for
- * MDTUN_TRUST_MAX entries.  -EINVAL if @dev is not an mdtun device,
- * -ENODEV if it is going away.
+ * Read the UDP port (host order), carry bits and trust list that mdtun
+ * device @dev has now (any context: the parameters are read under RCU);
+ * @trust has room for MDTUN_TRUST_MAX entries.  -EINVAL if @dev is not an
+ * mdtun device, -ENODEV if it is going away.
  */
-int mdtun_dev_get_carry(const struct net_device *dev, u32 *carry,
-			struct mdtun_trust_prefix *trust,
-			unsigned int *n_trust);
+int mdtun_dev_get_options(const struct net_device *dev, u16 *dst_port,
+			  u32 *carry, struct mdtun_trust_prefix *trust,
+			  unsigned int *n_trust);
 
 /* True if @dev is an mdtun device. */
 bool netif_is_mdtun(const struct net_device *dev);

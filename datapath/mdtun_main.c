@@ -2266,9 +2266,9 @@ err:
 }
 EXPORT_SYMBOL_GPL(mdtun_dev_create_fb);
 
-int mdtun_dev_get_carry(const struct net_device *dev, u32 *carry,
-			struct mdtun_trust_prefix *trust,
-			unsigned int *n_trust)
+int mdtun_dev_get_options(const struct net_device *dev, u16 *dst_port,
+			  u32 *carry, struct mdtun_trust_prefix *trust,
+			  unsigned int *n_trust)
 {
 	const struct mdtun_dev *mdev;
 	const struct mdtun_params *p;
@@ -2277,6 +2277,8 @@ int mdtun_dev_get_carry(const struct net_device *dev, u32 *carry,
 	if (!netif_is_mdtun(dev))
 		return -EINVAL;
 	mdev = netdev_priv(dev);
+	/* The port changes under RTNL, only while the device is down. */
+	*dst_port = ntohs(READ_ONCE(mdev->cfg.port));
 	rcu_read_lock();
 	p = rcu_dereference(mdev->params);
 	if (p) {
@@ -2289,7 +2291,7 @@ int mdtun_dev_get_carry(const struct net_device *dev, u32 *carry,
 	rcu_read_unlock();
 	return err;
 }
-EXPORT_SYMBOL_GPL(mdtun_dev_get_carry);
+EXPORT_SYMBOL_GPL(mdtun_dev_get_options);
 
 /* ---- Namespaces ---------------------------------------------------------- */
 

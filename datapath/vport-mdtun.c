@@ -38,10 +38,11 @@
 /* ---- Port state ---------------------------------------------------------- */
 
 /*
- * What userspace asked for when the port was created.  Only the UDP port is
- * read back from here: the carry set and trust list may change on the
- * device afterwards (ovs-vswitchd changes them over rtnetlink rather than
- * re-creating the port), so get_options reports the device's live ones.
+ * What userspace asked for when the port was created.  None of it is read
+ * back from here: the device may change afterwards (ovs-vswitchd changes
+ * carry and trust over rtnetlink rather than re-creating the port, and an
+ * administrator may give a downed device another UDP port), so
+ * get_options reports the device's live settings.
  */
 struct mdtun_vport {
 	u16 dst_port;
@@ -123,16 +124,17 @@ bad:
 static int mdtun_vport_get_options(const struct vport *vport,
 				   struct sk_buff *skb)
 {
-	const struct mdtun_vport *cfg = mdtun_vport_priv(vport);
 	struct mdtun_trust_prefix trust[MDTUN_TRUST_MAX];
 	unsigned int n_trust;
+	u16 dst_port;
 	u32 carry;
 	int err;
 
-	err = mdtun_dev_get_carry(vport->dev, &carry, trust, &n_trust);
+	err = mdtun_dev_get_options(vport->dev, &dst_port, &carry, trust,
+				    &n_trust);
 	if (err)
 		return err;
-	if (nla_put_u16(skb, OVS_TUNNEL_ATTR_DST_PORT, cfg->dst_port) ||
+	if (nla_put_u16(skb, OVS_TUNNEL_ATTR_DST_PORT, dst_port) ||
 	    nla_put_u32(skb, OVS_MDTUN_ATTR_CARRY, carry))
 		return -EMSGSIZE;
 	if (n_trust &&
