@@ -35,16 +35,17 @@
 
 #include "mdtun.h"
 
-/* ---- Port state ---------------------------------------------------------- */
+/* ---- Options ------------------------------------------------------------- */
 
 /*
- * What userspace asked for when the port was created.  None of it is read
- * back from here: the device may change afterwards (ovs-vswitchd changes
- * carry and trust over rtnetlink rather than re-creating the port, and an
+ * What userspace asks for when it creates the port.  Only the creation
+ * needs it: the device may change afterwards (ovs-vswitchd changes carry
+ * and trust over rtnetlink rather than re-creating the port, and an
  * administrator may give a downed device another UDP port), so
- * get_options reports the device's live settings.
+ * get_options reports the device's live settings and the vport keeps no
+ * copy.
  */
-struct mdtun_vport {
+struct mdtun_vport_opts {
 	u16 dst_port;
 	u32 carry;
 	unsigned int n_trust;
@@ -52,13 +53,6 @@ struct mdtun_vport {
 };
 
 static struct vport_ops mdtun_vport_ops;
-
-static struct mdtun_vport *mdtun_vport_priv(const struct vport *vport)
-{
-	return vport_priv(vport);
-}
-
-/* ---- Options ------------------------------------------------------------- */
 
 /*
  * Strict parsing: an attribute this module does not know (for instance
@@ -83,7 +77,7 @@ static const struct nla_policy mdtun_vport_policy[OVS_MDTUN_ATTR_MAX + 1] = {
  * the reason for a refusal is logged instead.
  */
 static int mdtun_vport_parse(const struct vport_parms *parms,
-			     struct mdtun_vport *cfg)
+			     struct mdtun_vport_opts *cfg)
 {
 	struct nlattr *tb[OVS_MDTUN_ATTR_MAX + 1];
 	struct netlink_ext_ack extack = {};
@@ -161,29 +155,28 @@ static void mdtun_vport_delete_dev(struct net_device *dev)
 static struct vport *mdtun_vport_create(const struct vport_parms *parms)
 {
 	struct net *net = ovs_dp_get_net(parms->dp);
-	struct mdtun_vport *cfg;
+	struct mdtun_vport_opts cfg;
 	struct net_device *dev;
 	struct vport *vport;
 	int err;
 
-	vport = ovs_vport_alloc(sizeof(*cfg), &mdtun_vport_ops, parms);
+	vport = ovs_vport_alloc(0, &mdtun_vport_ops, parms);
 	if (IS_ERR(vport))
 		return vport;
-	cfg = mdtun_vport_priv(vport);
 
-	err = mdtun_vport_parse(parms, cfg);
+	err = mdtun_vport_parse(parms, &cfg);
 	if (err)
 		goto err_free;
 
 	rtnl_lock();
 	dev = mdtun_dev_create_fb(net, parms->name, NET_NAME_USER,
-				  cfg->dst_port, cfg->carry, cfg->trust,
-				  cfg->n_trust);
+				  cfg.dst_port, cfg.carry, cfg.trust,
+				  cfg.n_trust);
 	if (IS_ERR(dev)) {
 		rtnl_unlock();
 		err = PTR_ERR(dev);
 		pr_warn_ratelimited("port %s: cannot create the mdtun device (UDP port %u): %d\n",
-				    parms->name, cfg->dst_port, err);
+				    parms->name, cfg.dst_port, err);
 		goto err_free;
 	}
 
