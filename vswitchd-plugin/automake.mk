@@ -20,7 +20,10 @@ OVS_PATCHES = \
 EXTRA_DIST += $(OVS_PATCHES) \
 	vswitchd-plugin/README.md \
 	vswitchd-plugin/ovs-patches/mkpatch.sh \
-	tests/ovs-userspace/t-basic.sh
+	tests/ovs-userspace/lib.sh \
+	tests/ovs-userspace/t-bad-config.sh \
+	tests/ovs-userspace/t-basic.sh \
+	tests/ovs-userspace/t-shared.sh
 
 # The plugin, compiled against the patched tree (only C++-clean headers are
 # used: lib/netdev-tunnel-plugin.h, lib/unixctl.h and the public
