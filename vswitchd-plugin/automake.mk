@@ -20,7 +20,10 @@ OVS_PATCHES = \
 EXTRA_DIST += $(OVS_PATCHES) \
 	vswitchd-plugin/README.md \
 	vswitchd-plugin/ovs-patches/mkpatch.sh \
-	tests/ovs-userspace/t-basic.sh
+	tests/ovs-userspace/lib.sh \
+	tests/ovs-userspace/t-bad-config.sh \
+	tests/ovs-userspace/t-basic.sh \
+	tests/ovs-userspace/t-shared.sh
 
 # The plugin, compiled against the patched tree (only C++-clean headers are
 # used: lib/netdev-tunnel-plugin.h, lib/unixctl.h and the public
@@ -29,7 +32,8 @@ EXTRA_DIST += $(OVS_PATCHES) \
 # mdtun-ctl's library.
 noinst_LIBRARIES += vswitchd-plugin/libmdtun-ovs-plugin.a
 vswitchd_plugin_libmdtun_ovs_plugin_a_SOURCES = \
-	vswitchd-plugin/mdtun_plugin.cc
+	vswitchd-plugin/mdtun_plugin.cc \
+	vswitchd-plugin/mdtun_cstring.h
 vswitchd_plugin_libmdtun_ovs_plugin_a_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(top_srcdir)/vswitchd-plugin -iquote $(top_srcdir)/utilities \
 	-iquote $(OVS_BUILD_DIR)/lib -idirafter $(OVS_BUILD_DIR)/include
@@ -40,7 +44,8 @@ check_PROGRAMS += tests/ovs-userspace/mdtun-options-test
 tests_ovs_userspace_mdtun_options_test_SOURCES = \
 	tests/ovs-userspace/mdtun_options_test.cc \
 	vswitchd-plugin/mdtun_options.cc \
-	vswitchd-plugin/mdtun_options.h
+	vswitchd-plugin/mdtun_options.h \
+	vswitchd-plugin/mdtun_cstring.h
 tests_ovs_userspace_mdtun_options_test_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(top_srcdir)/vswitchd-plugin
 tests_ovs_userspace_mdtun_options_test_CXXFLAGS = $(AM_CXXFLAGS) $(GTEST_CFLAGS)

@@ -7,6 +7,8 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "mdtun/if_mdtun.h"
@@ -103,7 +105,80 @@ std::string ParseOnePrefix(std::string_view item, TrustPrefix* p) {
   return "";
 }
 
+// An unsigned integer as OVS reads the option (strtoull() with @base), but
+// only when all of @s is one: no sign, no blanks, no trailing text.
+bool ParseWholeNumber(std::string_view s, int base, unsigned long long* v) {
+  if (s.empty() || s.front() < '0' || s.front() > '9') {
+    return false;
+  }
+  const std::string str(s);
+  char* end = nullptr;
+  errno = 0;
+  *v = std::strtoull(str.c_str(), &end, base);
+  return errno == 0 && *end == '\0';
+}
+
+std::string Invalid(std::string_view key, std::string_view value) {
+  return "invalid " + std::string(key) + " '" + std::string(value) + "': ";
+}
+
+// A VNI: the header has 24 bits for it (docs/protocol.md section 4).
+constexpr unsigned long long kVniMax = 0xffffff;
+// OVS keeps the DSCP bits of options:tos (IP_DSCP_MASK).
+constexpr unsigned long long kDscpMask = 0xfc;
+
 }  // namespace
+
+std::string CheckGenericOption(std::string_view key, std::string_view value) {
+  unsigned long long v = 0;
+  if (key == "key" || key == "in_key" || key == "out_key") {
+    if (value == "flow" || (ParseWholeNumber(value, 0, &v) && v <= kVniMax)) {
+      return "";
+    }
+    return Invalid(key, value) +
+           "expected flow or a VNI of at most 24 bits (0 to 16777215, "
+           "0xffffff)";
+  }
+  if (key == "tos") {
+    if (value == "inherit" ||
+        (ParseWholeNumber(value, 0, &v) && (v & ~kDscpMask) == 0)) {
+      return "";
+    }
+    return Invalid(key, value) +
+           "expected inherit or a DSCP value in the upper six bits (0 to "
+           "0xfc, a multiple of 4)";
+  }
+  if (key == "ttl") {
+    if (value == "inherit" ||
+        (ParseWholeNumber(value, 10, &v) && v >= 1 && v <= 255)) {
+      return "";
+    }
+    return Invalid(key, value) + "expected inherit or 1 to 255";
+  }
+  if (key == "csum" || key == "df_default") {
+    if (value == "true" || value == "false") {
+      return "";
+    }
+    return Invalid(key, value) + "expected true or false";
+  }
+  if (key == "egress_pkt_mark") {
+    // OVS reads it in decimal: "0x77" would silently be 0.
+    if (ParseWholeNumber(value, 10, &v) && v <= 0xffffffffULL) {
+      return "";
+    }
+    return Invalid(key, value) + "expected a decimal number, 0 to 4294967295";
+  }
+  if (key == "local_ip") {
+    uint8_t addr[16];
+    const std::string str(value);
+    if (value == "flow" || inet_pton(AF_INET, str.c_str(), addr) == 1 ||
+        inet_pton(AF_INET6, str.c_str(), addr) == 1) {
+      return "";
+    }
+    return Invalid(key, value) + "expected flow or an IPv4 or IPv6 address";
+  }
+  return "";
+}
 
 std::string TrustPrefix::ToString() const {
   char buf[INET6_ADDRSTRLEN];
@@ -169,6 +244,8 @@ std::string ParsePortOptions(
       error = ParseCarry(value, &parsed.carry);
     } else if (key == "trusted_remotes") {
       error = ParseTrustedRemotes(value, &parsed.trusted);
+    } else {
+      error = CheckGenericOption(key, value);
     }
     if (!error.empty()) {
       return error;

@@ -11,6 +11,17 @@
 //                                      "addr" or "addr/len") whose carried
 //                                      fields are restored; at most
 //                                      MDTUN_TRUST_MAX
+//
+// With carry=mark, the mark sent is the packet's as it leaves OVS through
+// the port: options:egress_pkt_mark when it is set (OVS applies it just
+// before the output), whatever the OpenFlow pipeline set.
+//
+// OVS parses the generic tunnel options (key, tos, ttl, ...) itself, and
+// lets some bad values through: a VNI above 24 bits (which mdtun.ko would
+// drop at every packet), a TTL that atoi() truncates, a csum or df_default
+// that is neither true nor false, an egress_pkt_mark that is not decimal,
+// a local_ip that is not an address.  ParsePortOptions() refuses those for
+// an mdtun port (CheckGenericOption()).
 
 #ifndef MDTUN_VSWITCHD_PLUGIN_MDTUN_OPTIONS_H
 #define MDTUN_VSWITCHD_PLUGIN_MDTUN_OPTIONS_H
@@ -55,8 +66,14 @@ std::string ParseCarry(std::string_view value, uint32_t* carry);
 std::string ParseTrustedRemotes(std::string_view value,
                                 std::vector<TrustPrefix>* trusted);
 
-// Parses the mdtun options among @options (all of a port's options; keys
-// that are not mdtun's are skipped).
+// The error for a bad value of one of OVS's generic tunnel options that
+// mdtun refuses (see the top of this file), or "" when @value is fine or
+// @key is not one of them.
+std::string CheckGenericOption(std::string_view key, std::string_view value);
+
+// Parses the mdtun options among @options (all of a port's options) and
+// checks the generic ones with CheckGenericOption(); other keys are
+// skipped.  The first error, in the order of @options, is returned.
 std::string ParsePortOptions(
     const std::vector<std::pair<std::string, std::string>>& options,
     PortOptions* out);

@@ -10,23 +10,28 @@
 // netdev.  OVS then:
 //   - parses the generic tunnel options (remote_ip, local_ip, key, dst_port,
 //     tos, ttl, csum, df_default, ...) as for geneve and hands all options
-//     to ParseOptions(), which parses mdtun's own (mdtun_options.h) and puts
-//     a bad one in the Interface's "error" column;
+//     to ParseOptions(), which parses mdtun's own (mdtun_options.h), checks
+//     the generic ones more strictly than OVS does, refuses a port whose
+//     carry/trusted_remotes differ from another's on the same UDP port, and
+//     puts the reason in the Interface's "error" column;
 //   - kernel datapath: asks openvswitch.ko for a vport of type
 //     OVS_VPORT_TYPE_MDTUN (vport-mdtun.ko, autoloaded by its alias) with
 //     PutVportOptions(); when the kernel does not know that type, creates
 //     an "mdtun" link in collect-metadata mode over rtnetlink (PutLinkData())
 //     and attaches it as a netdev vport, as it does for geneve;
-//   - calls Init() once, which registers "ovs-appctl mdtun/show".
+//   - calls mdtun_init() once, which registers "ovs-appctl mdtun/show", and
+//     mdtun_run() from its main loop.
 //
 // Either way the kernel device is an mdtun link named after the datapath
 // port ("mdtun_sys_7081"), shared by the mdtun ports with that UDP port.
-// Its carry set and trust list are the ports' options: a change to them on
-// a running port is pushed to the device over rtnetlink (SyncKernelDevice()),
-// and mdtun/show reads the device's counters the same way, with
-// mdtun-ctl's rtnetlink client (utilities/mdtun-ctl/netlink.h).
+// Its carry set and trust list are the ports' options: when they change on
+// a running port, DeviceSync::Run() (from mdtun_run()) changes the device
+// over rtnetlink;
+// mdtun/show reads the device's counters the same way, with mdtun-ctl's
+// rtnetlink client (utilities/mdtun-ctl/netlink.h).
 //
-// Every callback is noexcept: no C++ exception may unwind into OVS.
+// Every callback has C language linkage and is noexcept: no C++ exception
+// may unwind into OVS.  An allocation that fails aborts, as in OVS.
 
 #include <arpa/inet.h>
 #include <linux/netlink.h>
@@ -36,8 +41,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <set>
 #include <string>
@@ -49,11 +56,13 @@
 #include "mdtun/codec.h"
 #include "mdtun/if_mdtun.h"
 #include "mdtun/ovs_mdtun.h"
+#include "mdtun_cstring.h"
 #include "mdtun_options.h"
-#include "netdev-tunnel-plugin.h"  // OVS, patched
-#include "openvswitch/ofpbuf.h"    // OVS
-#include "openvswitch/vlog.h"      // OVS
-#include "unixctl.h"               // OVS
+#include "netdev-tunnel-plugin.h"   // OVS, patched
+#include "openvswitch/ofpbuf.h"     // OVS
+#include "openvswitch/poll-loop.h"  // OVS
+#include "openvswitch/vlog.h"       // OVS
+#include "unixctl.h"                // OVS
 
 VLOG_DEFINE_THIS_MODULE(mdtun_plugin);
 
@@ -66,11 +75,27 @@ using OptionList = std::vector<std::pair<std::string, std::string>>;
 
 // ---- Per-port configuration ---------------------------------------------
 
+// A copy of one port's configuration, for use outside the table's lock.
+struct PortView {
+  std::string name;
+  std::string dpif_port;
+  uint16_t dst_port = 0;
+  OptionList options;  // all of the port's options, as configured
+  PortOptions parsed;
+};
+
 class PortConfig;
 
-// The live PortConfig objects, for mdtun/show.  OVS owns each object (as
-// the netdev's plugin configuration) and frees it when the port goes or is
-// reconfigured; the object enrolls and withdraws itself.
+// The live PortConfig objects, and which of them are in service.
+//
+// OVS owns each object (as the netdev's plugin configuration) and frees it
+// when the port is reconfigured or its netdev goes, possibly from another
+// thread (an RCU callback); the object enrolls and withdraws itself.  A
+// netdev outlives its port for a while (OVS's translation configuration
+// and caches hold it), so a live object is not always a port in service:
+// a reconfiguration makes the new object before OVS frees the old one,
+// and a port whose reconfiguration the plugin refused is down while its
+// old object lives on.
 class PortTable {
  public:
   static PortTable& Get() {
@@ -82,24 +107,32 @@ class PortTable {
   uint64_t Add(const PortConfig* port) {
     std::lock_guard<std::mutex> lock(mutex_);
     ports_.insert(port);
+    generation_++;
     return ++last_seq_;
   }
-  void Remove(const PortConfig* port) {
+  void Remove(const PortConfig* port);
+  // The plugin refused the newest configuration of port @name: the port
+  // is out of service until a configuration is accepted.
+  void NoteRefused(const std::string& name);
+  // The ports in service, ordered by name, each with its newest
+  // configuration.
+  std::vector<PortView> Ports() const;
+  // Changes whenever a configuration comes, goes, or leaves service.
+  uint64_t generation() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    ports_.erase(port);
+    return generation_;
   }
-  // Calls @fn for every port, ordered by name, under the table's lock.  Of
-  // several configurations with the same name only the newest is the
-  // port's: OVS may keep an older netdev object of a port alive for a while
-  // (seen after a port was deleted because of a bad reconfiguration).
-  template <typename Fn>
-  void ForEachSorted(Fn fn) const;
 
  private:
   PortTable() = default;
+
   mutable std::mutex mutex_;
   std::set<const PortConfig*> ports_;
+  // Port name -> sequence number up to which its objects are out of
+  // service.
+  std::map<std::string, uint64_t> retired_;
   uint64_t last_seq_ = 0;
+  uint64_t generation_ = 0;
 };
 
 class PortConfig {
@@ -118,10 +151,11 @@ class PortConfig {
 
   const std::string& name() const { return name_; }
   const std::string& dpif_port() const { return dpif_port_; }
-  uint16_t dst_port() const { return dst_port_; }
-  const OptionList& options() const { return options_; }
   const PortOptions& parsed() const { return parsed_; }
   uint64_t seq() const { return seq_; }
+  PortView View() const {
+    return PortView{name_, dpif_port_, dst_port_, options_, parsed_};
+  }
 
   bool operator==(const PortConfig& o) const {
     return name_ == o.name_ && dpif_port_ == o.dpif_port_ &&
@@ -139,13 +173,35 @@ class PortConfig {
   const std::string name_;
   const std::string dpif_port_;
   const uint16_t dst_port_;
-  const OptionList options_;  // all of the port's options, as configured
+  const OptionList options_;
   const PortOptions parsed_;
   const uint64_t seq_;
 };
 
-template <typename Fn>
-void PortTable::ForEachSorted(Fn fn) const {
+void PortTable::Remove(const PortConfig* port) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ports_.erase(port);
+  generation_++;
+  const bool more = std::any_of(
+      ports_.begin(), ports_.end(),
+      [&](const PortConfig* p) { return p->name() == port->name(); });
+  if (!more) {
+    retired_.erase(port->name());
+  }
+}
+
+void PortTable::NoteRefused(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const bool any =
+      std::any_of(ports_.begin(), ports_.end(),
+                  [&](const PortConfig* p) { return p->name() == name; });
+  if (any && retired_[name] != last_seq_) {
+    retired_[name] = last_seq_;
+    generation_++;
+  }
+}
+
+std::vector<PortView> PortTable::Ports() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<const PortConfig*> sorted(ports_.begin(), ports_.end());
   std::sort(sorted.begin(), sorted.end(),
@@ -153,26 +209,22 @@ void PortTable::ForEachSorted(Fn fn) const {
               return a->name() != b->name() ? a->name() < b->name()
                                             : a->seq() > b->seq();
             });
+  std::vector<PortView> out;
   const PortConfig* prev = nullptr;
   for (const PortConfig* port : sorted) {
     if (!prev || prev->name() != port->name()) {
-      fn(*port);
+      auto retired = retired_.find(port->name());
+      if (retired == retired_.end() || retired->second < port->seq()) {
+        out.push_back(port->View());
+      }
     }
     prev = port;
   }
+  return out;
 }
 
 const PortConfig& Cfg(const void* cfg) {
   return *static_cast<const PortConfig*>(cfg);
-}
-
-// OVS frees error strings with free().
-char* MallocString(const std::string& s) {
-  char* p = static_cast<char*>(std::malloc(s.size() + 1));
-  if (p) {
-    std::memcpy(p, s.c_str(), s.size() + 1);
-  }
-  return p;
 }
 
 std::string CarryText(uint32_t carry) {
@@ -183,51 +235,167 @@ std::string TrustText(const std::vector<TrustPrefix>& trusted) {
   return trusted.empty() ? "none" : FormatTrustedRemotes(trusted);
 }
 
+std::string CarryTrustText(const PortOptions& o) {
+  return "carry=" + CarryText(o.carry) +
+         " trusted_remotes=" + TrustText(o.trusted);
+}
+
 // ---- The kernel device -------------------------------------------------
 
 // The port's kernel device as the driver reports it, or nothing when there
 // is none (userspace datapath, or not created yet).  Throws
-// ctl::NetlinkError.
+// ctl::NetlinkError, also when a device of that name is not an mdtun link.
 std::optional<ctl::LinkInfo> ReadKernelDevice(const std::string& name) {
   if (!if_nametoindex(name.c_str())) {
     return std::nullopt;
   }
   std::vector<ctl::LinkInfo> links = ctl::Rtnl().List(name);
+  if (links.empty()) {  // List() throws first; do not rely on it here
+    throw ctl::NetlinkError(name + ": not an mdtun device");
+  }
   return std::move(links.front());
 }
 
-// Gives the port's kernel device the port's carry set and trust list if it
-// has others: OVS creates the device (or vport) with the options of the
-// moment and does not touch it again while the port lives, nor when a
-// restarted ovs-vswitchd finds it in the datapath.  Before the device
-// exists there is nothing to do: it is then created with these options.
-void SyncKernelDevice(const PortConfig& port) noexcept {
-  static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
-  const std::string& dev = port.dpif_port();
-  const PortOptions& o = port.parsed();
+// Keeps each kernel device's carry set and trust list equal to those of
+// the ports that share it.  OVS creates the device (or vport) with the
+// options of the moment and does not touch it again while a port uses it
+// (a restarted ovs-vswitchd deletes the tunnel vports it finds and makes
+// them again).  Run() is called from OVS's main loop (the netdev class's
+// run) and talks to the kernel only for a device whose desired state
+// changed since it last looked: after a port's carry or trusted_remotes
+// changed, and when the first port of a UDP port comes up.
+class DeviceSync {
+ public:
+  static DeviceSync& Get() {
+    static DeviceSync sync;
+    return sync;
+  }
+  void Run() noexcept;
+  // The last failure to bring @dpif_port's device in line, "" if none.
+  std::string Error(const std::string& dpif_port) const;
+
+ private:
+  DeviceSync() = default;
+  // "" on success (or nothing to do), otherwise what went wrong.
+  static std::string Apply(const std::string& port, const std::string& dev,
+                           const PortOptions& want);
+
+  mutable std::mutex mutex_;  // guards errors_
+  bool ran_ = false;
+  uint64_t generation_ = 0;
+  std::map<std::string, PortOptions> applied_;  // device -> state handled
+  std::map<std::string, std::string> errors_;   // device -> failure
+};
+
+std::string DeviceSync::Apply(const std::string& port, const std::string& dev,
+                              const PortOptions& want) {
+  static struct vlog_rate_limit info_rl = VLOG_RATE_LIMIT_INIT(10, 20);
+  static struct vlog_rate_limit warn_rl = VLOG_RATE_LIMIT_INIT(5, 20);
   try {
     std::optional<ctl::LinkInfo> link = ReadKernelDevice(dev);
-    if (!link || (link->config.carry.value_or(0) == o.carry &&
+    if (!link || (link->config.carry.value_or(0) == want.carry &&
                   link->config.trust.value_or(std::vector<TrustPrefix>{}) ==
-                      o.trusted)) {
-      return;
+                      want.trusted)) {
+      // No device yet (it is created with these options) or already so.
+      return "";
     }
     ctl::LinkConfig change;
-    change.carry = o.carry;
-    change.trust = o.trusted;  // an empty list clears the device's
+    change.carry = want.carry;
+    change.trust = want.trusted;  // an empty list clears the device's
     ctl::Rtnl().Set(dev, change);
-    VLOG_INFO("%s: kernel device %s now has carry=%s trusted_remotes=%s",
-              port.name().c_str(), dev.c_str(), CarryText(o.carry).c_str(),
-              TrustText(o.trusted).c_str());
+    VLOG_INFO_RL(&info_rl,
+                 "%s: kernel device %s now has carry=%s "
+                 "trusted_remotes=%s",
+                 port.c_str(), dev.c_str(), CarryText(want.carry).c_str(),
+                 TrustText(want.trusted).c_str());
+    return "";
+  } catch (const std::bad_alloc&) {
+    OutOfMemory();
   } catch (const std::exception& e) {
-    VLOG_WARN_RL(&rl, "%s: cannot update kernel device %s: %s",
-                 port.name().c_str(), dev.c_str(), e.what());
+    VLOG_WARN_RL(&warn_rl, "%s: cannot update kernel device %s: %s",
+                 port.c_str(), dev.c_str(), e.what());
+    return e.what();
   }
+}
+
+void DeviceSync::Run() noexcept {
+  try {
+    const uint64_t generation = PortTable::Get().generation();
+    if (ran_ && generation == generation_) {
+      return;
+    }
+    ran_ = true;
+    generation_ = generation;
+    // The desired state of each device: its ports' options (they agree,
+    // ParseOptions() refuses a port that would not), and one of them to
+    // name in the log.
+    std::map<std::string, std::pair<std::string, PortOptions>> desired;
+    for (PortView& port : PortTable::Get().Ports()) {
+      desired.emplace(port.dpif_port,
+                      std::make_pair(port.name, std::move(port.parsed)));
+    }
+    for (const auto& [dev, want] : desired) {
+      auto applied = applied_.find(dev);
+      if (applied != applied_.end() && applied->second == want.second) {
+        continue;
+      }
+      // One attempt per change: a failure is logged and shown by
+      // mdtun/show, and tried again only when the state changes.
+      std::string error = Apply(want.first, dev, want.second);
+      applied_[dev] = want.second;
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (error.empty()) {
+        errors_.erase(dev);
+      } else {
+        errors_[dev] = error;
+      }
+    }
+    // Devices without ports: forget them, so that a new port re-checks.
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto it = applied_.begin(); it != applied_.end();) {
+      if (desired.count(it->first)) {
+        ++it;
+      } else {
+        errors_.erase(it->first);
+        it = applied_.erase(it);
+      }
+    }
+  } catch (const std::bad_alloc&) {
+    OutOfMemory();
+  } catch (const std::exception&) {
+    // Nothing else throws above.
+  }
+}
+
+std::string DeviceSync::Error(const std::string& dpif_port) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = errors_.find(dpif_port);
+  return it == errors_.end() ? "" : it->second;
 }
 
 // ---- Options ------------------------------------------------------------
 
 const char* const kOptionKeys[] = {"carry", "trusted_remotes", nullptr};
+
+// The ports on one UDP port share one kernel device, which has one carry
+// set and trust list: a port whose options differ from those of a port
+// already in service there is refused (as OVS refuses a VXLAN-GBP port on
+// the UDP port of a plain VXLAN one).  Returns the error, "" if none.
+std::string CheckSharedDevice(const std::string& name,
+                              const std::string& dpif_port, uint16_t dst_port,
+                              const PortOptions& parsed) {
+  for (const PortView& other : PortTable::Get().Ports()) {
+    if (other.name != name && other.dpif_port == dpif_port &&
+        other.parsed != parsed) {
+      return "carry and trusted_remotes must be the same on all mdtun ports "
+             "with UDP port " +
+             std::to_string(dst_port) + " (they share the kernel device " +
+             dpif_port + "): this port has " + CarryTrustText(parsed) +
+             ", port " + other.name + " has " + CarryTrustText(other.parsed);
+    }
+  }
+  return "";
+}
 
 char* ParseOptions(const netdev_tunnel_plugin_port* port,
                    void** cfgp) noexcept {
@@ -239,14 +407,23 @@ char* ParseOptions(const netdev_tunnel_plugin_port* port,
     }
     PortOptions parsed;
     std::string error = ParsePortOptions(options, &parsed);
+    if (error.empty()) {
+      error = CheckSharedDevice(port->name, port->dpif_port, port->dst_port,
+                                parsed);
+    }
     if (!error.empty()) {
+      PortTable::Get().NoteRefused(port->name);
       return MallocString(error);
     }
-    auto* cfg = new PortConfig(port->name, port->dpif_port, port->dst_port,
-                               std::move(options), std::move(parsed));
-    *cfgp = cfg;
-    SyncKernelDevice(*cfg);
+    *cfgp = new PortConfig(port->name, port->dpif_port, port->dst_port,
+                           std::move(options), std::move(parsed));
+    // DeviceSync::Run() brings the kernel device in line: OVS calls it
+    // from its main loop after this reconfiguration; wake the loop in
+    // case nothing else would.
+    poll_immediate_wake();
     return nullptr;
+  } catch (const std::bad_alloc&) {
+    OutOfMemory();
   } catch (const std::exception& e) {
     return MallocString(std::string("mdtun plugin: ") + e.what());
   }
@@ -269,40 +446,26 @@ void GetOptions(const void* cfg, netdev_tunnel_plugin_put_func* put,
       put(aux, "trusted_remotes", FormatTrustedRemotes(o.trusted).c_str());
     }
   } catch (const std::exception&) {
-    // Out of memory: the options are just not reported.
+    OutOfMemory();  // only std::string throws here
   }
 }
 
 void GetStatus(const void* cfg, netdev_tunnel_plugin_put_func* put,
                void* aux) noexcept {
-  const PortConfig& port = Cfg(cfg);
-  put(aux, "mdtun_dpif_port", port.dpif_port().c_str());
-  put(aux, "mdtun_kernel_device", port.KernelIfindex() ? "present" : "absent");
-  const PortOptions& o = port.parsed();
-  if (o.carry && o.trusted.empty()) {
-    // A collect-metadata port has no fixed remote to trust.
-    put(aux, "mdtun_warning",
-        "carry set but no trusted_remotes: received fields are not restored");
-  }
   try {
-    // The ports on one UDP port share one kernel device, which has one
-    // carry set and trust list: the newest configuration's.
-    std::string others;
-    PortTable::Get().ForEachSorted([&](const PortConfig& other) {
-      if (other.name() != port.name() &&
-          other.dpif_port() == port.dpif_port() &&
-          other.parsed() != port.parsed()) {
-        others += (others.empty() ? "" : ", ") + other.name();
-      }
-    });
-    if (!others.empty()) {
-      put(aux, "mdtun_conflict",
-          ("carry/trusted_remotes differ from " + others + ", which share " +
-           port.dpif_port() + "; the kernel device has the newest")
-              .c_str());
+    const PortConfig& port = Cfg(cfg);
+    put(aux, "mdtun_dpif_port", port.dpif_port().c_str());
+    put(aux, "mdtun_kernel_device",
+        port.KernelIfindex() ? "present" : "absent");
+    const PortOptions& o = port.parsed();
+    if (o.carry && o.trusted.empty()) {
+      // A collect-metadata port has no fixed remote to trust.
+      put(aux, "mdtun_warning",
+          "carry set but no trusted_remotes: received fields are not "
+          "restored");
     }
   } catch (const std::exception&) {
-    // Out of memory: no warning.
+    OutOfMemory();  // only std::string throws here
   }
 }
 
@@ -465,13 +628,14 @@ bool CheckLinkData(const void* cfg, uint16_t dst_port, const void* data,
 
 // ---- ovs-appctl mdtun/show ------------------------------------------------
 
-std::string ShowPort(const PortConfig& port) {
-  const PortOptions& o = port.parsed();
-  std::string s = port.name() + ":\n";
-  s += "  datapath port: " + port.dpif_port() + " (UDP port " +
-       std::to_string(port.dst_port()) + ")\n";
+// Reads the kernel device: called without any lock held.
+std::string ShowPort(const PortView& port) {
+  const PortOptions& o = port.parsed;
+  std::string s = port.name + ":\n";
+  s += "  datapath port: " + port.dpif_port + " (UDP port " +
+       std::to_string(port.dst_port) + ")\n";
   s += "  options:";
-  for (const auto& [key, value] : port.options()) {
+  for (const auto& [key, value] : port.options) {
     s += " " + key + "=" + value;
   }
   s += "\n";
@@ -481,11 +645,15 @@ std::string ShowPort(const PortConfig& port) {
       (o.trusted.empty() ? std::string("none (carried fields are not restored)")
                          : FormatTrustedRemotes(o.trusted)) +
       "\n";
+  const std::string sync_error = DeviceSync::Get().Error(port.dpif_port);
+  if (!sync_error.empty()) {
+    s += "  kernel device not updated: " + sync_error + "\n";
+  }
   std::optional<ctl::LinkInfo> link;
   try {
-    link = ReadKernelDevice(port.dpif_port());
-  } catch (const std::exception& e) {
-    s += "  kernel device: " + port.dpif_port() + ": " + e.what() + "\n";
+    link = ReadKernelDevice(port.dpif_port);
+  } catch (const ctl::NetlinkError& e) {
+    s += "  kernel device: " + port.dpif_port + ": " + e.what() + "\n";
     return s;
   }
   if (!link) {
@@ -515,32 +683,101 @@ std::string ShowPort(const PortConfig& port) {
   return s;
 }
 
-void ShowCommand(unixctl_conn* conn, int argc, const char* argv[],
-                 void* /* aux */) noexcept {
+void ShowCommand(unixctl_conn* conn, int argc, const char* argv[]) noexcept {
   try {
     const std::string only = argc > 1 ? argv[1] : "";
     std::string reply;
     bool found = false;
-    PortTable::Get().ForEachSorted([&](const PortConfig& port) {
-      if (only.empty() || port.name() == only) {
+    // A copy of the table: the kernel devices are read without its lock.
+    for (const PortView& port : PortTable::Get().Ports()) {
+      if (only.empty() || port.name == only) {
         reply += ShowPort(port);
         found = true;
       }
-    });
+    }
     if (!only.empty() && !found) {
       unixctl_command_reply_error(conn, ("no mdtun port " + only).c_str());
     } else {
       unixctl_command_reply(conn,
                             reply.empty() ? "no mdtun ports\n" : reply.c_str());
     }
+  } catch (const std::bad_alloc&) {
+    OutOfMemory();
   } catch (const std::exception& e) {
     unixctl_command_reply_error(conn, e.what());
   }
 }
 
-void Init() noexcept {
-  unixctl_command_register("mdtun/show", "[port]", 0, 1, ShowCommand, nullptr);
+}  // namespace
+
+// As OVS's xmalloc() does.
+[[noreturn]] void OutOfMemory() noexcept {
+  VLOG_ABORT("mdtun plugin: virtual memory exhausted");
+  std::abort();  // not reached
 }
+
+}  // namespace mdtun
+
+// ---- The callbacks -----------------------------------------------------
+
+// OVS calls these through the C function pointers of struct
+// netdev_tunnel_plugin and unixctl: they have C language linkage, and
+// internal linkage (static) so that their names clash with nothing.
+extern "C" {
+
+static void mdtun_show_command(unixctl_conn* conn, int argc, const char* argv[],
+                               void* /* aux */) noexcept {
+  mdtun::ShowCommand(conn, argc, argv);
+}
+
+static void mdtun_init(void) noexcept {
+  unixctl_command_register("mdtun/show", "[port]", 0, 1, mdtun_show_command,
+                           nullptr);
+}
+
+static void mdtun_run(void) noexcept { mdtun::DeviceSync::Get().Run(); }
+
+static char* mdtun_parse_options(const netdev_tunnel_plugin_port* port,
+                                 void** cfgp) noexcept {
+  return mdtun::ParseOptions(port, cfgp);
+}
+
+static void mdtun_free_options(void* cfg) noexcept { mdtun::FreeOptions(cfg); }
+
+static bool mdtun_options_equal(const void* a, const void* b) noexcept {
+  return mdtun::OptionsEqual(a, b);
+}
+
+static void mdtun_get_options(const void* cfg,
+                              netdev_tunnel_plugin_put_func* put,
+                              void* aux) noexcept {
+  mdtun::GetOptions(cfg, put, aux);
+}
+
+static void mdtun_get_status(const void* cfg,
+                             netdev_tunnel_plugin_put_func* put,
+                             void* aux) noexcept {
+  mdtun::GetStatus(cfg, put, aux);
+}
+
+static void mdtun_put_vport_options(const void* cfg, ofpbuf* msg) noexcept {
+  mdtun::PutVportOptions(cfg, msg);
+}
+
+static void mdtun_put_link_data(const void* cfg, uint16_t dst_port,
+                                ofpbuf* msg) noexcept {
+  mdtun::PutLinkData(cfg, dst_port, msg);
+}
+
+static bool mdtun_check_link_data(const void* cfg, uint16_t dst_port,
+                                  const void* data, size_t size) noexcept {
+  return mdtun::CheckLinkData(cfg, dst_port, data, size);
+}
+
+}  // extern "C"
+
+namespace mdtun {
+namespace {
 
 // ---- Registration ---------------------------------------------------------
 
@@ -554,19 +791,20 @@ class Registrar {
     plugin_.dpif_port = "mdtun_sys";
     plugin_.dst_port = MDTUN_UDP_PORT;
     plugin_.options = kOptionKeys;
-    plugin_.init = Init;
-    plugin_.parse_options = ParseOptions;
-    plugin_.free_options = FreeOptions;
-    plugin_.options_equal = OptionsEqual;
-    plugin_.get_options = GetOptions;
-    plugin_.get_status = GetStatus;
+    plugin_.init = mdtun_init;
+    plugin_.run = mdtun_run;
+    plugin_.parse_options = mdtun_parse_options;
+    plugin_.free_options = mdtun_free_options;
+    plugin_.options_equal = mdtun_options_equal;
+    plugin_.get_options = mdtun_get_options;
+    plugin_.get_status = mdtun_get_status;
     plugin_.ovs_vport_type = OVS_VPORT_TYPE_MDTUN;
-    plugin_.put_vport_options = PutVportOptions;
+    plugin_.put_vport_options = mdtun_put_vport_options;
     // OVS asks for a vport of type OVS_VPORT_TYPE_MDTUN first and creates
     // an rtnetlink "mdtun" link only if the kernel does not know the type.
     plugin_.link_kind = MDTUN_LINK_KIND;
-    plugin_.put_link_data = PutLinkData;
-    plugin_.check_link_data = CheckLinkData;
+    plugin_.put_link_data = mdtun_put_link_data;
+    plugin_.check_link_data = mdtun_check_link_data;
     // Userspace datapath header ops (build/push/pop_header): not yet.
     // The TLV area uses Geneve option encoding: OVS hands the flow's
     // tun_metadata to the kernel datapath as Geneve options.

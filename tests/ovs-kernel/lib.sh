@@ -97,17 +97,12 @@ start_vswitchd() {
 		--unixctl="$tmp/$h/ovs-vswitchd.ctl"
 }
 
-# add_host K: host K with its endpoint, daemons and bridge br0 (port pK).
+# add_host K: host K with its endpoint, daemons and bridge br0 (port pK);
+# the namespace "sw" must exist (add_hosts makes it).
 add_host() {
 	local k=$1 h e
 	h=$(hns "$k")
 	e=$(ens "$k")
-	if [ "$n_hosts" -eq 0 ]; then
-		ip netns add sw &&
-		ip -n sw link add br0 type bridge &&
-		ip -n sw link set br0 up || return 1
-	fi
-	[ "$k" -gt "$n_hosts" ] && n_hosts=$k
 	ip netns add "$h" && ip netns add "$e" &&
 	ip -n "$h" link set lo up && ip -n "$e" link set lo up &&
 	ip link add ul netns "$h" type veth peer name "u$k" netns sw &&
@@ -125,18 +120,32 @@ add_host() {
 	vsctl "$k" add-br br0 -- add-port br0 "p$k"
 }
 
-# add_hosts N: hosts 1..N, and static neighbours between all endpoints.
+# add_hosts N: hosts 1..N, set up side by side (each step is a process
+# start, about a second under TCG), and static neighbours between all
+# endpoints.
 add_hosts() {
-	local k j
+	local k j pids=() failed=0
+	ip netns add sw &&
+	ip -n sw link add br0 type bridge &&
+	ip -n sw link set br0 up || return 1
+	n_hosts=$1
 	for k in $(seq 1 "$1"); do
-		add_host "$k" || { echo "host $k: setup failed"; return 1; }
+		add_host "$k" >"$tmp/add_host.$k.log" 2>&1 &
+		pids[$k]=$!
 	done
+	for k in $(seq 1 "$1"); do
+		if ! wait "${pids[$k]}"; then
+			echo "host $k: setup failed: $(cat "$tmp/add_host.$k.log")"
+			failed=1
+		fi
+	done
+	[ "$failed" -eq 0 ] || return 1
 	for k in $(seq 1 "$1"); do
 		for j in $(seq 1 "$1"); do
 			[ "$j" = "$k" ] && continue
-			ine "$k" ip neigh replace "$(over_ip "$j")" lladdr "$(mac "$j")" dev eth0
-			ine "$k" ip neigh replace "2001:db8:2::$j" lladdr "$(mac "$j")" dev eth0
-		done
+			echo "neigh replace $(over_ip "$j") lladdr $(mac "$j") dev eth0"
+			echo "neigh replace 2001:db8:2::$j lladdr $(mac "$j") dev eth0"
+		done | ip -n "$(ens "$k")" -batch - || return 1
 	done
 }
 
@@ -221,8 +230,8 @@ settle() {
 # port_ok HOST IFACE: up, with no error and an OpenFlow port number.
 port_ok() {
 	local err ofport
-	err=$(vsctl "$1" get interface "$2" error) || return 1
-	ofport=$(vsctl "$1" get interface "$2" ofport) || return 1
+	{ read -r err && read -r ofport; } < <(vsctl "$1" get interface "$2" error ofport) ||
+		return 1
 	[ "$err" = "[]" ] && [ "$ofport" -gt 0 ] 2>/dev/null && return 0
 	echo "$2: error=$err ofport=$ofport"
 	return 1
@@ -231,8 +240,7 @@ port_ok() {
 # port_error NAME HOST IFACE REGEX: down with an error matching REGEX.
 port_error() {
 	local err ofport
-	err=$(vsctl "$2" get interface "$3" error)
-	ofport=$(vsctl "$2" get interface "$3" ofport)
+	{ read -r err && read -r ofport; } < <(vsctl "$2" get interface "$3" error ofport)
 	if printf '%s\n' "$err" | grep -Eq -- "$4" && [ "$ofport" = "-1" ]; then
 		pass "$1"
 		echo "      error column: $err"

@@ -16,6 +16,7 @@
 . "$(dirname "$0")/lib.sh"
 
 # ---- Modules ---------------------------------------------------------------------
+echo "$T_NAME: Modules, at $SECONDS s"
 
 echo "$T_NAME: OVS from $ovs, kernel $(uname -r), run dir $tmp"
 check "vport-mdtun.ko and mdtun.ko installed for modprobe" install_modules
@@ -29,6 +30,7 @@ else
 fi
 
 # ---- Hosts ---------------------------------------------------------------------------
+echo "$T_NAME: Hosts, at $SECONDS s"
 
 if add_hosts 2; then
 	pass "hosts 1 and 2: namespaces, ovsdb-server, ovs-vswitchd (kernel datapath), br0"
@@ -42,6 +44,7 @@ for h in 1 2; do
 done
 
 # ---- (a) Fixed remote_ip ----------------------------------------------------------
+echo "$T_NAME: (a) Fixed remote_ip, at $SECONDS s"
 
 # B's port also carries the mark and trusts A: OVS_MDTUN_ATTR_CARRY and
 # OVS_MDTUN_ATTR_TRUST reach vport-mdtun.ko.
@@ -66,6 +69,7 @@ check_match "a ping crosses the tunnel (fixed remote_ip)" \
 check_match "and back (from host 2)" ' 0% packet loss' ping_ok 2 1
 
 # ---- (c) The datapath as the kernel and OVS show it ---------------------------------
+echo "$T_NAME: (c) The datapath as the kernel and OVS show it, at $SECONDS s"
 
 # ovs-dpctl, like ovs-vswitchd, has the plugin linked in: it names type 200.
 dp_show=$(dpctl 1 show 2>&1)
@@ -91,6 +95,7 @@ check_match "dpif/show lists t0" 't0 [0-9]+/[0-9]+: \(mdtun: remote_ip=198\.51\.
 	appctl 1 dpif/show
 
 # ---- (b) TLV metadata --------------------------------------------------------------
+echo "$T_NAME: (b) TLV metadata, at $SECONDS s"
 
 # Both sides switch t0 to remote_ip=flow and replace NORMAL switching by
 # flows: the sender sets tun_dst and tun_metadata0, the receiver delivers
@@ -159,6 +164,7 @@ check "host 1 back to 0x1234" \
 check_match "and the ping works again" ' 0% packet loss' ping_ok 1 2
 
 # ---- (f) Restarting ovs-vswitchd ------------------------------------------------------
+echo "$T_NAME: (f) Restarting ovs-vswitchd, at $SECONDS s"
 
 stop_daemon "$tmp/1" ovs-vswitchd
 check_match "the vport stays in the datapath while ovs-vswitchd is down" \
@@ -173,6 +179,7 @@ check_match "still one mdtun vport in host 1's datapath" '^1$' \
 	sh -c "ip netns exec '$(hns 1)' ovs-dpctl show | grep -c mdtun_sys_7081"
 
 # ---- (e) Bad options -------------------------------------------------------------------
+echo "$T_NAME: (e) Bad options, at $SECONDS s"
 
 vsctl 1 add-port br0 bad1 -- set interface bad1 type=mdtun \
 	options:remote_ip=flow options:carry=bogus >/dev/null 2>&1
@@ -206,6 +213,7 @@ check "t0 unaffected by the bad ports" port_ok 1 t0
 check_match "traffic still flows" ' 0% packet loss' ping_ok 1 2
 
 # ---- (d) Deleting ports ----------------------------------------------------------------
+echo "$T_NAME: (d) Deleting ports, at $SECONDS s"
 
 check "deleting bad3" vsctl 1 del-port br0 bad3
 check_nomatch "bad3's vport left the datapath" 'mdtun_sys_7091' dpctl 1 show
@@ -216,6 +224,7 @@ check_nomatch "t0's device is gone" 'mdtun_sys_7081' inh 1 ip link show
 check "deleting t0 on host 2" vsctl 2 del-port br0 t0
 
 # ---- Kernel option checks, without OVS userspace -----------------------------------
+echo "$T_NAME: Kernel option checks, without OVS userspace, at $SECONDS s"
 
 # A third namespace with a bare datapath (no ovs-vswitchd, which would
 # delete ports it does not know) gets vport requests straight over Generic
@@ -261,6 +270,7 @@ check_match "vport-mdtun.ko no longer in use" '^0$' module_refcnt vport_mdtun
 check "vport-mdtun.ko unloads" rmmod vport_mdtun
 
 # ---- (g) The rtnetlink fallback (no vport-mdtun.ko) ----------------------------------
+echo "$T_NAME: (g) The rtnetlink fallback (no vport-mdtun.ko), at $SECONDS s"
 
 # When openvswitch.ko cannot load a module for vport type 200, OVS creates
 # an "mdtun" link over rtnetlink and attaches it as a netdev vport, as it

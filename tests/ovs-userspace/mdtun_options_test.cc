@@ -1,19 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Unit tests of the mdtun Interface option parsers of the vswitchd plugin
-// (vswitchd-plugin/mdtun_options.{h,cc}); no OVS needed.
+// (vswitchd-plugin/mdtun_options.{h,cc}) and of its C string helper
+// (mdtun_cstring.h); no OVS needed.
 
 #include "mdtun_options.h"  // vswitchd-plugin/
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "mdtun/if_mdtun.h"
+#include "mdtun_cstring.h"  // vswitchd-plugin/
 
 namespace mdtun {
+
+// The plugin's aborts through VLOG_ABORT; this one says the same on stderr.
+[[noreturn]] void OutOfMemory() noexcept {
+  std::fputs("mdtun plugin: virtual memory exhausted\n", stderr);
+  std::abort();
+}
+
 namespace {
 
 TEST(Carry, AcceptsFieldsInAnyOrder) {
@@ -135,6 +146,120 @@ TEST(PortOptions, FirstErrorWinsAndOutputIsUntouched) {
   EXPECT_NE("", ParsePortOptions(
                     {{"carry", "priority"}, {"trusted_remotes", "nope"}}, &o));
   EXPECT_EQ(MDTUN_CARRY_MARK, o.carry);
+}
+
+// ---- OVS's generic tunnel options, as an mdtun port takes them ----------
+
+TEST(GenericOptions, KeysAreFlowOr24BitVnis) {
+  for (const char* key : {"key", "in_key", "out_key"}) {
+    SCOPED_TRACE(key);
+    for (const char* ok : {"flow", "0", "1", "16777215", "0xffffff", "0x12"}) {
+      EXPECT_EQ("", CheckGenericOption(key, ok)) << ok;
+    }
+    EXPECT_EQ(std::string("invalid ") + key +
+                  " '16777216': expected flow or a VNI of at most 24 bits "
+                  "(0 to 16777215, 0xffffff)",
+              CheckGenericOption(key, "16777216"));
+    for (const char* bad : {"0x1000000", "4294967295", "18446744073709551616",
+                            "-1", "+1", " 1", "1 ", "abc", "", "0x", "FLOW"}) {
+      EXPECT_NE("", CheckGenericOption(key, bad)) << "'" << bad << "'";
+    }
+  }
+}
+
+TEST(GenericOptions, TosIsInheritOrDscp) {
+  for (const char* ok : {"inherit", "0", "0x28", "40", "0xfc", "252"}) {
+    EXPECT_EQ("", CheckGenericOption("tos", ok)) << ok;
+  }
+  EXPECT_EQ(
+      "invalid tos '0x101': expected inherit or a DSCP value in the upper six "
+      "bits (0 to 0xfc, a multiple of 4)",
+      CheckGenericOption("tos", "0x101"));
+  // The two ECN bits, more than 8 bits, garbage.
+  for (const char* bad : {"1", "0x29", "0xfd", "256", "-4", "", "x", "0x28 "}) {
+    EXPECT_NE("", CheckGenericOption("tos", bad)) << "'" << bad << "'";
+  }
+}
+
+TEST(GenericOptions, TtlIsInheritOr1To255) {
+  for (const char* ok : {"inherit", "1", "64", "255"}) {
+    EXPECT_EQ("", CheckGenericOption("ttl", ok)) << ok;
+  }
+  EXPECT_EQ("invalid ttl '300': expected inherit or 1 to 255",
+            CheckGenericOption("ttl", "300"));
+  // atoi() would make 0 and "x" the default, 256 zero, "0x10" zero.
+  for (const char* bad : {"0", "256", "-1", "0x10", "x", ""}) {
+    EXPECT_NE("", CheckGenericOption("ttl", bad)) << "'" << bad << "'";
+  }
+}
+
+TEST(GenericOptions, CsumAndDfDefaultAreBooleans) {
+  for (const char* key : {"csum", "df_default"}) {
+    EXPECT_EQ("", CheckGenericOption(key, "true"));
+    EXPECT_EQ("", CheckGenericOption(key, "false"));
+    EXPECT_EQ(std::string("invalid ") + key + " 'yes': expected true or false",
+              CheckGenericOption(key, "yes"));
+    for (const char* bad : {"1", "0", "TRUE", "", "true "}) {
+      EXPECT_NE("", CheckGenericOption(key, bad)) << "'" << bad << "'";
+    }
+  }
+}
+
+TEST(GenericOptions, EgressPktMarkIsDecimal) {
+  for (const char* ok : {"0", "119", "4294967295"}) {
+    EXPECT_EQ("", CheckGenericOption("egress_pkt_mark", ok)) << ok;
+  }
+  // OVS reads it with strtoul(..., 10): "0x77" would be 0.
+  EXPECT_EQ(
+      "invalid egress_pkt_mark '0x77': expected a decimal number, 0 to "
+      "4294967295",
+      CheckGenericOption("egress_pkt_mark", "0x77"));
+  for (const char* bad : {"4294967296", "-1", "", "x"}) {
+    EXPECT_NE("", CheckGenericOption("egress_pkt_mark", bad)) << bad;
+  }
+}
+
+TEST(GenericOptions, LocalIpIsFlowOrAnAddress) {
+  for (const char* ok : {"flow", "198.51.100.1", "2001:db8::1"}) {
+    EXPECT_EQ("", CheckGenericOption("local_ip", ok)) << ok;
+  }
+  EXPECT_EQ(
+      "invalid local_ip '198.51.100.300': expected flow or an IPv4 or IPv6 "
+      "address",
+      CheckGenericOption("local_ip", "198.51.100.300"));
+  for (const char* bad : {"", "example.com", "198.51.100.1/24"}) {
+    EXPECT_NE("", CheckGenericOption("local_ip", bad)) << bad;
+  }
+}
+
+TEST(GenericOptions, OtherKeysAreNotChecked) {
+  EXPECT_EQ("", CheckGenericOption("remote_ip", "nonsense"));
+  EXPECT_EQ("", CheckGenericOption("frobnicate", "1"));
+  PortOptions o;
+  EXPECT_EQ(
+      "invalid out_key '0x1000000': expected flow or a VNI of at most "
+      "24 bits (0 to 16777215, 0xffffff)",
+      ParsePortOptions(
+          {{"carry", "mark"}, {"key", "flow"}, {"out_key", "0x1000000"}}, &o));
+}
+
+// ---- C strings for OVS -----------------------------------------------------
+
+TEST(MallocString, CopiesWithTheTerminator) {
+  char* p = MallocString(std::string_view("abc\0def", 3));
+  ASSERT_NE(nullptr, p);
+  EXPECT_STREQ("abc", p);
+  std::free(p);
+  p = MallocString("");
+  ASSERT_NE(nullptr, p);
+  EXPECT_STREQ("", p);
+  std::free(p);
+}
+
+TEST(MallocStringDeathTest, AbortsInsteadOfReturningNull) {
+  AllocFunc failing = [](size_t) -> void* { return nullptr; };
+  EXPECT_DEATH(MallocString("an error", failing),
+               "mdtun plugin: virtual memory exhausted");
 }
 
 }  // namespace

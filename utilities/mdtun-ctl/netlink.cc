@@ -346,6 +346,8 @@ void Rtnl::Add(const std::string& name, const LinkConfig& config) {
 
 void Rtnl::Set(const std::string& name, const LinkConfig& changes) {
   std::vector<LinkInfo> current = List(name);  // checks it is an mdtun link
+  // List() throws first; do not rely on it here.
+  if (current.empty()) throw NetlinkError(name + ": not an mdtun device");
   LinkPtr orig(rtnl_link_alloc());
   if (!orig) throw NetlinkError("out of memory");
   rtnl_link_set_ifindex(orig.get(), current[0].ifindex);
