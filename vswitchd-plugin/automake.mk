@@ -28,14 +28,17 @@ EXTRA_DIST += $(OVS_PATCHES) \
 # The plugin, compiled against the patched tree (only C++-clean headers are
 # used: lib/netdev-tunnel-plugin.h, lib/unixctl.h and the public
 # include/openvswitch/ ones; -iquote keeps OVS's other headers from
-# shadowing system ones, as -idirafter for include/ does).  Its option parsers and rtnetlink client are
-# mdtun-ctl's library.
+# shadowing system ones, as -idirafter for include/ does).  It sits above
+# libmdtun (utilities/libmdtun/: carry/trust parsers, rtnetlink client),
+# which mdtun-ctl links too.
 noinst_LIBRARIES += vswitchd-plugin/libmdtun-ovs-plugin.a
 vswitchd_plugin_libmdtun_ovs_plugin_a_SOURCES = \
 	vswitchd-plugin/mdtun_plugin.cc \
+	vswitchd-plugin/mdtun_options.cc \
+	vswitchd-plugin/mdtun_options.h \
 	vswitchd-plugin/mdtun_cstring.h
-vswitchd_plugin_libmdtun_ovs_plugin_a_CPPFLAGS = $(AM_CPPFLAGS) \
-	-I$(top_srcdir)/vswitchd-plugin -iquote $(top_srcdir)/utilities \
+vswitchd_plugin_libmdtun_ovs_plugin_a_CPPFLAGS = $(LIBMDTUN_CPPFLAGS) \
+	-I$(top_srcdir)/vswitchd-plugin \
 	-iquote $(OVS_BUILD_DIR)/lib -idirafter $(OVS_BUILD_DIR)/include
 $(vswitchd_plugin_libmdtun_ovs_plugin_a_OBJECTS): $(OVS_BUILD_DIR)/.patched
 
@@ -46,14 +49,15 @@ tests_ovs_userspace_mdtun_options_test_SOURCES = \
 	vswitchd-plugin/mdtun_options.cc \
 	vswitchd-plugin/mdtun_options.h \
 	vswitchd-plugin/mdtun_cstring.h
-tests_ovs_userspace_mdtun_options_test_CPPFLAGS = $(AM_CPPFLAGS) \
+tests_ovs_userspace_mdtun_options_test_CPPFLAGS = $(LIBMDTUN_CPPFLAGS) \
 	-I$(top_srcdir)/vswitchd-plugin
 tests_ovs_userspace_mdtun_options_test_CXXFLAGS = $(AM_CXXFLAGS) $(GTEST_CFLAGS)
-tests_ovs_userspace_mdtun_options_test_LDADD = $(GTEST_LIBS)
+tests_ovs_userspace_mdtun_options_test_LDADD = $(LIBMDTUN) $(GTEST_LIBS)
 
 MDTUN_PLUGIN_OBJS = \
 	$(abs_top_builddir)/vswitchd-plugin/libmdtun_ovs_plugin_a-mdtun_plugin.$(OBJEXT) \
-	$(abs_top_builddir)/utilities/mdtun-ctl/libmdtun-rtnl.a \
+	$(abs_top_builddir)/vswitchd-plugin/libmdtun-ovs-plugin.a \
+	$(abs_top_builddir)/utilities/libmdtun/libmdtun.a \
 	$(abs_top_builddir)/lib/libmdtun-codec.a
 OVS_VSWITCHD_LIBS = ofproto/libofproto.la lib/libsflow.la lib/libopenvswitch.la
 # ovs-dpctl gets the plugin too, so that it names the mdtun vport type.
@@ -85,7 +89,7 @@ $(OVS_BUILD_DIR)/.configured: $(OVS_BUILD_DIR)/.patched
 # Always asks OVS's make, which knows what is out of date (nothing, a
 # relink of ovs-vswitchd, or the whole tree the first time: ~3 minutes).
 ovs: $(OVS_BUILD_DIR)/.configured vswitchd-plugin/libmdtun-ovs-plugin.a \
-		utilities/mdtun-ctl/libmdtun-rtnl.a lib/libmdtun-codec.a
+		utilities/libmdtun/libmdtun.a lib/libmdtun-codec.a
 	+$(OVS_MAKE)
 .PHONY: ovs
 

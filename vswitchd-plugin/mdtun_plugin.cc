@@ -27,8 +27,8 @@
 // Its carry set and trust list are the ports' options: when they change on
 // a running port, DeviceSync::Run() (from mdtun_run()) changes the device
 // over rtnetlink;
-// mdtun/show reads the device's counters the same way, with mdtun-ctl's
-// rtnetlink client (utilities/mdtun-ctl/netlink.h).
+// mdtun/show reads the device's counters the same way, with libmdtun's
+// rtnetlink client (utilities/libmdtun/rtnl.h), mdtun-ctl's too.
 //
 // Every callback has C language linkage and is noexcept: no C++ exception
 // may unwind into OVS.  An allocation that fails aborts, as in OVS.
@@ -51,8 +51,8 @@
 #include <utility>
 #include <vector>
 
-#include "mdtun-ctl/format.h"
-#include "mdtun-ctl/netlink.h"
+#include "libmdtun/link.h"
+#include "libmdtun/rtnl.h"
 #include "mdtun/codec.h"
 #include "mdtun/if_mdtun.h"
 #include "mdtun/ovs_mdtun.h"
@@ -68,8 +68,6 @@ VLOG_DEFINE_THIS_MODULE(mdtun_plugin);
 
 namespace mdtun {
 namespace {
-
-namespace ctl = mdtun::ctl;
 
 using OptionList = std::vector<std::pair<std::string, std::string>>;
 
@@ -244,14 +242,14 @@ std::string CarryTrustText(const PortOptions& o) {
 
 // The port's kernel device as the driver reports it, or nothing when there
 // is none (userspace datapath, or not created yet).  Throws
-// ctl::NetlinkError, also when a device of that name is not an mdtun link.
-std::optional<ctl::LinkInfo> ReadKernelDevice(const std::string& name) {
+// NetlinkError, also when a device of that name is not an mdtun link.
+std::optional<LinkInfo> ReadKernelDevice(const std::string& name) {
   if (!if_nametoindex(name.c_str())) {
     return std::nullopt;
   }
-  std::vector<ctl::LinkInfo> links = ctl::Rtnl().List(name);
+  std::vector<LinkInfo> links = Rtnl().List(name);
   if (links.empty()) {  // List() throws first; do not rely on it here
-    throw ctl::NetlinkError(name + ": not an mdtun device");
+    throw NetlinkError(name + ": not an mdtun device");
   }
   return std::move(links.front());
 }
@@ -292,17 +290,17 @@ std::string DeviceSync::Apply(const std::string& port, const std::string& dev,
   static struct vlog_rate_limit info_rl = VLOG_RATE_LIMIT_INIT(10, 20);
   static struct vlog_rate_limit warn_rl = VLOG_RATE_LIMIT_INIT(5, 20);
   try {
-    std::optional<ctl::LinkInfo> link = ReadKernelDevice(dev);
+    std::optional<LinkInfo> link = ReadKernelDevice(dev);
     if (!link || (link->config.carry.value_or(0) == want.carry &&
                   link->config.trust.value_or(std::vector<TrustPrefix>{}) ==
                       want.trusted)) {
       // No device yet (it is created with these options) or already so.
       return "";
     }
-    ctl::LinkConfig change;
+    LinkConfig change;
     change.carry = want.carry;
     change.trust = want.trusted;  // an empty list clears the device's
-    ctl::Rtnl().Set(dev, change);
+    Rtnl().Set(dev, change);
     VLOG_INFO_RL(&info_rl,
                  "%s: kernel device %s now has carry=%s "
                  "trusted_remotes=%s",
@@ -649,10 +647,10 @@ std::string ShowPort(const PortView& port) {
   if (!sync_error.empty()) {
     s += "  kernel device not updated: " + sync_error + "\n";
   }
-  std::optional<ctl::LinkInfo> link;
+  std::optional<LinkInfo> link;
   try {
     link = ReadKernelDevice(port.dpif_port);
-  } catch (const ctl::NetlinkError& e) {
+  } catch (const NetlinkError& e) {
     s += "  kernel device: " + port.dpif_port + ": " + e.what() + "\n";
     return s;
   }
@@ -660,7 +658,7 @@ std::string ShowPort(const PortView& port) {
     s += "  kernel device: none (userspace datapath, or not created)\n";
     return s;
   }
-  const ctl::LinkStats& st = link->stats;
+  const LinkStats& st = link->stats;
   s += "  kernel device: " + link->name + " (ifindex " +
        std::to_string(link->ifindex) + ", mtu " + std::to_string(link->mtu) +
        ", carry " + CarryText(link->config.carry.value_or(0)) + ")\n";
@@ -676,7 +674,7 @@ std::string ShowPort(const PortView& port) {
   for (const auto& [stat, value] : link->counters) {
     if (value) {
       counters +=
-          "    " + ctl::CounterName(stat) + ": " + std::to_string(value) + "\n";
+          "    " + CounterName(stat) + ": " + std::to_string(value) + "\n";
     }
   }
   s += counters.empty() ? "    (all mdtun counters are zero)\n" : counters;
