@@ -36,11 +36,39 @@ vswitchd_plugin_libmdtun_ovs_plugin_a_SOURCES = \
 	vswitchd-plugin/mdtun_plugin.cc \
 	vswitchd-plugin/mdtun_options.cc \
 	vswitchd-plugin/mdtun_options.h \
+	vswitchd-plugin/mdtun_userspace.cc \
+	vswitchd-plugin/mdtun_userspace.h \
 	vswitchd-plugin/mdtun_cstring.h
 vswitchd_plugin_libmdtun_ovs_plugin_a_CPPFLAGS = $(LIBMDTUN_CPPFLAGS) \
 	-I$(top_srcdir)/vswitchd-plugin \
 	-iquote $(OVS_BUILD_DIR)/lib -idirafter $(OVS_BUILD_DIR)/include
 $(vswitchd_plugin_libmdtun_ovs_plugin_a_OBJECTS): $(OVS_BUILD_DIR)/.patched
+
+# The userspace datapath's header ops, in C: they need OVS's internal
+# headers (flows, packets, RCU), which do not compile as C++.  Compiled like
+# OVS's own files (config.h, its include paths and warnings); the C++ side
+# sees only the C-clean vswitchd-plugin/mdtun-native.h.
+noinst_LIBRARIES += vswitchd-plugin/libmdtun-native.a
+vswitchd_plugin_libmdtun_native_a_SOURCES = \
+	vswitchd-plugin/mdtun-native.c \
+	vswitchd-plugin/mdtun-native.h
+# OVS's config.h defines PACKAGE_* too: ours (in DEFS) go.
+vswitchd_plugin_libmdtun_native_a_CPPFLAGS = -UPACKAGE -UPACKAGE_BUGREPORT \
+	-UPACKAGE_NAME -UPACKAGE_STRING -UPACKAGE_TARNAME -UPACKAGE_URL \
+	-UPACKAGE_VERSION -UVERSION -DHAVE_CONFIG_H \
+	-I$(OVS_BUILD_DIR) -I$(OVS_BUILD_DIR)/include -I$(OVS_BUILD_DIR)/lib \
+	$(AM_CPPFLAGS)
+vswitchd_plugin_libmdtun_native_a_CFLAGS = -Wall -Wextra -Wno-sign-compare \
+	-Wpointer-arith -Wformat -Wformat-security -Wswitch-enum \
+	-Wunused-parameter -Wstrict-prototypes -Wold-style-definition \
+	-Wmissing-prototypes -Wmissing-field-initializers -Wshadow \
+	-fno-strict-aliasing
+$(vswitchd_plugin_libmdtun_native_a_OBJECTS): $(OVS_BUILD_DIR)/.headers
+# The headers it includes that OVS's make generates.
+$(OVS_BUILD_DIR)/.headers: $(OVS_BUILD_DIR)/.configured
+	+$(MAKE) -C $(OVS_BUILD_DIR) include/odp-netlink.h \
+		include/openvswitch/version.h lib/stdio.h lib/string.h && \
+	touch $@
 
 # The option parsers' unit tests (GoogleTest; no OVS needed).
 check_PROGRAMS += tests/ovs-userspace/mdtun-options-test
@@ -57,6 +85,7 @@ tests_ovs_userspace_mdtun_options_test_LDADD = $(LIBMDTUN) $(GTEST_LIBS)
 MDTUN_PLUGIN_OBJS = \
 	$(abs_top_builddir)/vswitchd-plugin/libmdtun_ovs_plugin_a-mdtun_plugin.$(OBJEXT) \
 	$(abs_top_builddir)/vswitchd-plugin/libmdtun-ovs-plugin.a \
+	$(abs_top_builddir)/vswitchd-plugin/libmdtun-native.a \
 	$(abs_top_builddir)/utilities/libmdtun/libmdtun.a \
 	$(abs_top_builddir)/lib/libmdtun-codec.a
 OVS_VSWITCHD_LIBS = ofproto/libofproto.la lib/libsflow.la lib/libopenvswitch.la
@@ -89,6 +118,7 @@ $(OVS_BUILD_DIR)/.configured: $(OVS_BUILD_DIR)/.patched
 # Always asks OVS's make, which knows what is out of date (nothing, a
 # relink of ovs-vswitchd, or the whole tree the first time: ~3 minutes).
 ovs: $(OVS_BUILD_DIR)/.configured vswitchd-plugin/libmdtun-ovs-plugin.a \
+		vswitchd-plugin/libmdtun-native.a \
 		utilities/libmdtun/libmdtun.a lib/libmdtun-codec.a
 	+$(OVS_MAKE)
 .PHONY: ovs
