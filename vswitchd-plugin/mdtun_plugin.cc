@@ -53,11 +53,13 @@
 
 #include "libmdtun/link.h"
 #include "libmdtun/rtnl.h"
+#include "mdtun-native.h"
 #include "mdtun/codec.h"
 #include "mdtun/if_mdtun.h"
 #include "mdtun/ovs_mdtun.h"
 #include "mdtun_cstring.h"
 #include "mdtun_options.h"
+#include "mdtun_userspace.h"
 #include "netdev-tunnel-plugin.h"   // OVS, patched
 #include "openvswitch/ofpbuf.h"     // OVS
 #include "openvswitch/poll-loop.h"  // OVS
@@ -328,10 +330,14 @@ void DeviceSync::Run() noexcept {
     // ParseOptions() refuses a port that would not), and one of them to
     // name in the log.
     std::map<std::string, std::pair<std::string, PortOptions>> desired;
+    std::vector<std::pair<uint16_t, PortOptions>> userspace;
     for (PortView& port : PortTable::Get().Ports()) {
+      userspace.emplace_back(port.dst_port, port.parsed);
       desired.emplace(port.dpif_port,
                       std::make_pair(port.name, std::move(port.parsed)));
     }
+    // The userspace datapath's per-UDP-port policy, the same state.
+    SetUserspacePolicies(userspace);
     for (const auto& [dev, want] : desired) {
       auto applied = applied_.find(dev);
       if (applied != applied_.end() && applied->second == want.second) {
@@ -413,6 +419,9 @@ char* ParseOptions(const netdev_tunnel_plugin_port* port,
       PortTable::Get().NoteRefused(port->name);
       return MallocString(error);
     }
+    // Before the port can carry traffic: the userspace datapath's policy
+    // for its UDP port (the ports there agree, CheckSharedDevice()).
+    PutUserspacePolicy(port->dst_port, parsed);
     *cfgp = new PortConfig(port->name, port->dpif_port, port->dst_port,
                            std::move(options), std::move(parsed));
     // DeviceSync::Run() brings the kernel device in line: OVS calls it
@@ -643,6 +652,7 @@ std::string ShowPort(const PortView& port) {
       (o.trusted.empty() ? std::string("none (carried fields are not restored)")
                          : FormatTrustedRemotes(o.trusted)) +
       "\n";
+  s += UserspaceCountersText(port.dst_port);
   const std::string sync_error = DeviceSync::Get().Error(port.dpif_port);
   if (!sync_error.empty()) {
     s += "  kernel device not updated: " + sync_error + "\n";
@@ -692,6 +702,9 @@ void ShowCommand(unixctl_conn* conn, int argc, const char* argv[]) noexcept {
         reply += ShowPort(port);
         found = true;
       }
+    }
+    if (only.empty()) {
+      reply += UnboundCountersText();
     }
     if (!only.empty() && !found) {
       unixctl_command_reply_error(conn, ("no mdtun port " + only).c_str());
@@ -803,7 +816,10 @@ class Registrar {
     plugin_.link_kind = MDTUN_LINK_KIND;
     plugin_.put_link_data = mdtun_put_link_data;
     plugin_.check_link_data = mdtun_check_link_data;
-    // Userspace datapath header ops (build/push/pop_header): not yet.
+    // Userspace datapath native tunnelling (mdtun-native.h).
+    plugin_.build_header = mdtun_native_build_header;
+    plugin_.push_header = mdtun_native_push_header;
+    plugin_.pop_header = mdtun_native_pop_header;
     // The TLV area uses Geneve option encoding: OVS hands the flow's
     // tun_metadata to the kernel datapath as Geneve options.
     plugin_.geneve_opts = true;
