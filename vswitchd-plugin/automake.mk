@@ -22,7 +22,10 @@ EXTRA_DIST += $(OVS_PATCHES) \
 	vswitchd-plugin/ovs-patches/mkpatch.sh \
 	tests/ovs-userspace/lib.sh \
 	tests/ovs-userspace/t-bad-config.sh \
+	tests/ovs-userspace/native_plan.py \
 	tests/ovs-userspace/t-basic.sh \
+	tests/ovs-userspace/t-native.sh \
+	tests/ovs-userspace/t-netns.sh \
 	tests/ovs-userspace/t-shared.sh
 
 # The plugin, compiled against the patched tree (only C++-clean headers are
