@@ -230,10 +230,11 @@ check_error "dpctl/add-flow refuses a VNI over 24 bits" "parsing actions" \
 
 # A relay: what t2 receives with VNI 0x77 goes back out through t2 with
 # VNI 0x88, and the mark and priority restored from the first header are
-# carried in the second.  Two datagrams with different ones must leave
-# with their own: the datapath flow has to match the fields its header
-# copies (the header build un-wildcards them), else the second would reuse
-# the first's header.  Without a TLV map the received TLVs are no
+# carried in the second.  Three datagrams, the second with another mark
+# than the first, the third with another priority than the second, must
+# leave with their own: the datapath flow has to match the fields its
+# header copies (the header build un-wildcards them), else a datagram
+# would reuse the previous one's header.  Without a TLV map the received TLVs are no
 # tun_metadata of the flow: the second header's are the carried fields.
 check "flows and TLV map cleared" sh -c \
 	"ovs-ofctl del-flows int-br && ovs-ofctl del-tlv-map int-br"
@@ -248,19 +249,21 @@ done
 # mark and priority (8 hex digits each).
 relay_md() { echo "10046558${1}00fff70101${2}fff70201${3}"; }
 check "datapath flows flushed before the relay" appctl dpctl/del-flows
-for m in 00000011:00010003 00000022:00020005; do
+fields="00000011:00010003 00000022:00010003 00000022:00020005"
+for m in $fields; do
 	appctl netdev-dummy/receive p0 "$(/usr/bin/python3 \
 		"$top/tests/ovs-userspace/native_plan.py" --frame 198.51.100.2 7082 \
 		"$(relay_md 000077 "${m%:*}" "${m#*:}")$inner")" >/dev/null ||
 		t_error "cannot send the relay's $m"
 done
-relayed=$(printf '%s\n' "$spec" \
-	"$(relay_md 000088 00000011 00010003)$inner" \
-	"$(relay_md 000088 00000022 00020005)$inner")
-check_eventually_eq "both relayed datagrams carry their own restored fields" 5 \
+relayed=$spec
+for m in $fields; do
+	relayed+=$'\n'"$(relay_md 000088 "${m%:*}" "${m#*:}")$inner"
+done
+check_eventually_eq "the relayed datagrams carry their own restored fields" 5 \
 	"$relayed" udp_payloads
-check_eq "t2 restored both marks and priorities" \
-	"rx_mark_restored=2,rx_priority_restored=2" \
+check_eq "t2 restored three marks and priorities" \
+	"rx_mark_restored=3,rx_priority_restored=3" \
 	"$(native_counters t2 7082 | grep restored | paste -sd, -)"
 
 # ---- Headers that cannot be built ------------------------------------------
