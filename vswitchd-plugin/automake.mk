@@ -15,18 +15,21 @@
 OVS_BUILD_DIR = ovs-build
 OVS_CONFIGURE_FLAGS = --enable-silent-rules
 OVS_PATCHES = \
-	vswitchd-plugin/ovs-patches/0001-netdev-vport-Add-a-registration-hook-for-tunnel-type.patch
+	vswitchd-plugin/ovs-patches/0001-netdev-vport-One-default-UDP-port-helper-strict-dst_.patch \
+	vswitchd-plugin/ovs-patches/0002-netdev-vport-Describe-tunnel-types-in-a-table-of-tun.patch \
+	vswitchd-plugin/ovs-patches/0003-netdev-vport-Let-code-linked-into-ovs-vswitchd-provi.patch \
+	vswitchd-plugin/ovs-patches/0004-netdev-Userspace-datapath-support-for-tunnel-provide.patch
 
 EXTRA_DIST += $(OVS_PATCHES) \
 	vswitchd-plugin/README.md \
-	vswitchd-plugin/ovs-patches/mkpatch.sh \
+	vswitchd-plugin/ovs-patches/series.sh \
 	tests/ovs-userspace/lib.sh \
 	tests/ovs-userspace/t-bad-config.sh \
 	tests/ovs-userspace/t-basic.sh \
 	tests/ovs-userspace/t-shared.sh
 
 # The plugin, compiled against the patched tree (only C++-clean headers are
-# used: lib/netdev-tunnel-plugin.h, lib/unixctl.h and the public
+# used: lib/netdev-tunnel-class.h, lib/unixctl.h and the public
 # include/openvswitch/ ones; -iquote keeps OVS's other headers from
 # shadowing system ones, as -idirafter for include/ does).  Its option parsers and rtnetlink client are
 # mdtun-ctl's library.
