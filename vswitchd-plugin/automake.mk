@@ -15,11 +15,14 @@
 OVS_BUILD_DIR = ovs-build
 OVS_CONFIGURE_FLAGS = --enable-silent-rules
 OVS_PATCHES = \
-	vswitchd-plugin/ovs-patches/0001-netdev-vport-Add-a-registration-hook-for-tunnel-type.patch
+	vswitchd-plugin/ovs-patches/0001-netdev-vport-One-default-UDP-port-helper-strict-dst_.patch \
+	vswitchd-plugin/ovs-patches/0002-netdev-vport-Describe-tunnel-types-in-a-table-of-tun.patch \
+	vswitchd-plugin/ovs-patches/0003-netdev-vport-Let-code-linked-into-ovs-vswitchd-provi.patch \
+	vswitchd-plugin/ovs-patches/0004-netdev-Userspace-datapath-support-for-tunnel-provide.patch
 
 EXTRA_DIST += $(OVS_PATCHES) \
 	vswitchd-plugin/README.md \
-	vswitchd-plugin/ovs-patches/mkpatch.sh \
+	vswitchd-plugin/ovs-patches/series.sh \
 	tests/ovs-userspace/lib.sh \
 	tests/ovs-userspace/t-bad-config.sh \
 	tests/ovs-userspace/native_plan.py \
@@ -29,7 +32,7 @@ EXTRA_DIST += $(OVS_PATCHES) \
 	tests/ovs-userspace/t-shared.sh
 
 # The plugin, compiled against the patched tree (only C++-clean headers are
-# used: lib/netdev-tunnel-plugin.h, lib/unixctl.h and the public
+# used: lib/netdev-tunnel-class.h, lib/unixctl.h and the public
 # include/openvswitch/ ones; -iquote keeps OVS's other headers from
 # shadowing system ones, as -idirafter for include/ does).  It sits above
 # libmdtun (utilities/libmdtun/: carry/trust parsers, rtnetlink client),
@@ -130,3 +133,12 @@ clean-local: ovs-clean
 ovs-clean:
 	rm -rf $(OVS_BUILD_DIR)
 .PHONY: ovs-clean
+
+# OVS's own tunnel tests, run on the patched OVS with the plugin linked in
+# (no kernel module, about two minutes): the tunnel class table must not
+# break a built-in type.  OVS_TESTSUITEFLAGS="-k tunnel_push_pop" picks
+# others.
+OVS_TESTSUITEFLAGS = -j2 -k tunnel -k tnl -k geneve -k vxlan
+check-ovs-testsuite: ovs
+	+$(OVS_MAKE) check TESTSUITEFLAGS='$(OVS_TESTSUITEFLAGS)'
+.PHONY: check-ovs-testsuite

@@ -4,10 +4,9 @@
 //
 // This file is linked into ovs-vswitchd as an object file (not from an
 // archive, which the linker would skip because nothing refers to it).  Its
-// one global, the Registrar below, registers the "mdtun" tunnel type with
-// OVS's tunnel plugin hook (lib/netdev-tunnel-plugin.h, added by
-// ovs-patches/0001-*.patch) while the program starts, before OVS opens any
-// netdev.  OVS then:
+// one global, the Registrar below, registers the "mdtun" tunnel class with
+// OVS (lib/netdev-tunnel-class.h, added by ovs-patches/) while the program
+// starts, before OVS opens any netdev.  OVS then:
 //   - parses the generic tunnel options (remote_ip, local_ip, key, dst_port,
 //     tos, ttl, csum, df_default, ...) as for geneve and hands all options
 //     to ParseOptions(), which parses mdtun's own (mdtun_options.h), checks
@@ -36,6 +35,7 @@
 #include <arpa/inet.h>
 #include <linux/netlink.h>
 #include <net/if.h>
+#include <netinet/in.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -60,7 +60,7 @@
 #include "mdtun_cstring.h"
 #include "mdtun_options.h"
 #include "mdtun_userspace.h"
-#include "netdev-tunnel-plugin.h"   // OVS, patched
+#include "netdev-tunnel-class.h"    // OVS, patched
 #include "openvswitch/ofpbuf.h"     // OVS
 #include "openvswitch/poll-loop.h"  // OVS
 #include "openvswitch/vlog.h"       // OVS
@@ -401,8 +401,7 @@ std::string CheckSharedDevice(const std::string& name,
   return "";
 }
 
-char* ParseOptions(const netdev_tunnel_plugin_port* port,
-                   void** cfgp) noexcept {
+char* ParseOptions(const netdev_tunnel_port* port, void** cfgp) noexcept {
   try {
     OptionList options;
     options.reserve(port->n_options);
@@ -442,7 +441,7 @@ bool OptionsEqual(const void* a, const void* b) noexcept {
   return Cfg(a) == Cfg(b);
 }
 
-void GetOptions(const void* cfg, netdev_tunnel_plugin_put_func* put,
+void GetOptions(const void* cfg, netdev_tunnel_put_func* put,
                 void* aux) noexcept {
   try {
     const PortOptions& o = Cfg(cfg).parsed();
@@ -457,7 +456,7 @@ void GetOptions(const void* cfg, netdev_tunnel_plugin_put_func* put,
   }
 }
 
-void GetStatus(const void* cfg, netdev_tunnel_plugin_put_func* put,
+void GetStatus(const void* cfg, netdev_tunnel_put_func* put,
                void* aux) noexcept {
   try {
     const PortConfig& port = Cfg(cfg);
@@ -732,7 +731,7 @@ void ShowCommand(unixctl_conn* conn, int argc, const char* argv[]) noexcept {
 // ---- The callbacks -----------------------------------------------------
 
 // OVS calls these through the C function pointers of struct
-// netdev_tunnel_plugin and unixctl: they have C language linkage, and
+// netdev_tunnel_class and unixctl: they have C language linkage, and
 // internal linkage (static) so that their names clash with nothing.
 extern "C" {
 
@@ -748,7 +747,7 @@ static void mdtun_init(void) noexcept {
 
 static void mdtun_run(void) noexcept { mdtun::DeviceSync::Get().Run(); }
 
-static char* mdtun_parse_options(const netdev_tunnel_plugin_port* port,
+static char* mdtun_parse_options(const netdev_tunnel_port* port,
                                  void** cfgp) noexcept {
   return mdtun::ParseOptions(port, cfgp);
 }
@@ -759,14 +758,12 @@ static bool mdtun_options_equal(const void* a, const void* b) noexcept {
   return mdtun::OptionsEqual(a, b);
 }
 
-static void mdtun_get_options(const void* cfg,
-                              netdev_tunnel_plugin_put_func* put,
+static void mdtun_get_options(const void* cfg, netdev_tunnel_put_func* put,
                               void* aux) noexcept {
   mdtun::GetOptions(cfg, put, aux);
 }
 
-static void mdtun_get_status(const void* cfg,
-                             netdev_tunnel_plugin_put_func* put,
+static void mdtun_get_status(const void* cfg, netdev_tunnel_put_func* put,
                              void* aux) noexcept {
   mdtun::GetStatus(cfg, put, aux);
 }
@@ -792,39 +789,48 @@ namespace {
 
 // ---- Registration ---------------------------------------------------------
 
-// Registers the tunnel type while ovs-vswitchd starts (static
-// initialization, before main()).  OVS keeps a pointer to plugin_, so the
+// Registers the tunnel class while ovs-vswitchd starts (static
+// initialization, before main()).  OVS keeps a pointer to class_, so the
 // Registrar lives as long as the program.
 class Registrar {
  public:
   Registrar() {
-    plugin_.type = "mdtun";
-    plugin_.dpif_port = "mdtun_sys";
-    plugin_.dst_port = MDTUN_UDP_PORT;
-    plugin_.options = kOptionKeys;
-    plugin_.init = mdtun_init;
-    plugin_.run = mdtun_run;
-    plugin_.parse_options = mdtun_parse_options;
-    plugin_.free_options = mdtun_free_options;
-    plugin_.options_equal = mdtun_options_equal;
-    plugin_.get_options = mdtun_get_options;
-    plugin_.get_status = mdtun_get_status;
-    plugin_.ovs_vport_type = OVS_VPORT_TYPE_MDTUN;
-    plugin_.put_vport_options = mdtun_put_vport_options;
-    // OVS asks for a vport of type OVS_VPORT_TYPE_MDTUN first and creates
-    // an rtnetlink "mdtun" link only if the kernel does not know the type.
-    plugin_.link_kind = MDTUN_LINK_KIND;
-    plugin_.put_link_data = mdtun_put_link_data;
-    plugin_.check_link_data = mdtun_check_link_data;
-    // Userspace datapath native tunnelling (mdtun-native.h).
-    plugin_.build_header = mdtun_native_build_header;
-    plugin_.push_header = mdtun_native_push_header;
-    plugin_.pop_header = mdtun_native_pop_header;
+    // The facts OVS's generic code asks the class for.
+    class_.type = "mdtun";
+    class_.dpif_port = "mdtun_sys";
+    class_.vport_type = OVS_VPORT_TYPE_MDTUN;
+    class_.link_kind = MDTUN_LINK_KIND;
+    class_.nw_proto = IPPROTO_UDP;
+    class_.dst_port = MDTUN_UDP_PORT;
+    class_.needs_dst_port = true;
+    class_.has_csum = true;
+    class_.layers = NETDEV_TNL_L2;
     // The TLV area uses Geneve option encoding: OVS hands the flow's
     // tun_metadata to the kernel datapath as Geneve options.
-    plugin_.geneve_opts = true;
+    class_.geneve_opts = true;
 
-    int error = netdev_tunnel_plugin_register(&plugin_);
+    // Userspace datapath native tunnelling (mdtun-native.h,
+    // mdtun_userspace.h).
+    class_.build_header = mdtun_native_build_header;
+    class_.push_header = mdtun_native_push_header;
+    class_.pop_header = mdtun_native_pop_header;
+    class_.format_header = mdtun_format_header;
+    class_.parse_header = mdtun_parse_header;
+    class_.options = kOptionKeys;
+    class_.init = mdtun_init;
+    class_.run = mdtun_run;
+    class_.parse_options = mdtun_parse_options;
+    class_.free_options = mdtun_free_options;
+    class_.options_equal = mdtun_options_equal;
+    class_.get_options = mdtun_get_options;
+    class_.get_status = mdtun_get_status;
+    // OVS asks for a vport of type OVS_VPORT_TYPE_MDTUN first and creates
+    // an rtnetlink "mdtun" link only if the kernel does not know the type.
+    class_.put_vport_options = mdtun_put_vport_options;
+    class_.put_link_data = mdtun_put_link_data;
+    class_.check_link_data = mdtun_check_link_data;
+
+    int error = netdev_tunnel_class_register(&class_);
     if (error) {
       // vlog is not usable this early (before main()); stderr reaches the
       // log of a daemonized ovs-vswitchd only via its monitor.
@@ -836,7 +842,7 @@ class Registrar {
   Registrar& operator=(const Registrar&) = delete;
 
  private:
-  netdev_tunnel_plugin plugin_{};
+  netdev_tunnel_class class_{};
 };
 
 const Registrar registrar;
