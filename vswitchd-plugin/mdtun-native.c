@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <net/if.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "coverage.h"
@@ -275,6 +276,7 @@ mdtun_native_build_header(const struct netdev *netdev,
 {
     const struct flow *flow = params->flow;
     struct netdev_vport *dev = netdev_vport_cast(netdev);
+    struct netdev_tunnel_config tnl_cfg;
     const struct mdtun_native_port *port;
     struct mdtun_native_counters *c;
     struct mdtun_wk_fields wk;
@@ -287,14 +289,13 @@ mdtun_native_build_header(const struct netdev *netdev,
     uint64_t vni;
     uint32_t carry;
     bool added = false;
-    ovs_be16 dst_port;
     uint8_t *out;
 
     ovs_mutex_lock(&dev->mutex);
-    dst_port = dev->tnl_cfg.dst_port;
+    tnl_cfg = dev->tnl_cfg;
     ovs_mutex_unlock(&dev->mutex);
 
-    port = port_lookup(dst_port);
+    port = port_lookup(tnl_cfg.dst_port);
     c = port ? port->counters : &unbound_counters;
     carry = port ? port->policy.carry : 0;
 
@@ -366,9 +367,7 @@ mdtun_native_build_header(const struct netdev *netdev,
     hdr.vni = vni;
     hdr.md_len = md_len;
 
-    ovs_mutex_lock(&dev->mutex);
-    out = udp_build_header(&dev->tnl_cfg, data, params);
-    ovs_mutex_unlock(&dev->mutex);
+    out = udp_build_header(&tnl_cfg, data, params);
 
     st = mdtun_hdr_build(out, MDTUN_HDR_LEN, &hdr);
     if (st != MDTUN_OK) {
