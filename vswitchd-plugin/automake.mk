@@ -15,29 +15,66 @@
 OVS_BUILD_DIR = ovs-build
 OVS_CONFIGURE_FLAGS = --enable-silent-rules
 OVS_PATCHES = \
-	vswitchd-plugin/ovs-patches/0001-netdev-vport-Add-a-registration-hook-for-tunnel-type.patch
+	vswitchd-plugin/ovs-patches/0001-netdev-vport-One-default-UDP-port-helper-strict-dst_.patch \
+	vswitchd-plugin/ovs-patches/0002-netdev-vport-Describe-tunnel-types-in-a-table-of-tun.patch \
+	vswitchd-plugin/ovs-patches/0003-netdev-vport-Let-code-linked-into-ovs-vswitchd-provi.patch \
+	vswitchd-plugin/ovs-patches/0004-netdev-Userspace-datapath-support-for-tunnel-provide.patch
 
 EXTRA_DIST += $(OVS_PATCHES) \
 	vswitchd-plugin/README.md \
-	vswitchd-plugin/ovs-patches/mkpatch.sh \
+	vswitchd-plugin/ovs-patches/series.sh \
 	tests/ovs-userspace/lib.sh \
 	tests/ovs-userspace/t-bad-config.sh \
+	tests/ovs-userspace/native_plan.py \
 	tests/ovs-userspace/t-basic.sh \
+	tests/ovs-userspace/t-native.sh \
+	tests/ovs-userspace/t-netns.sh \
 	tests/ovs-userspace/t-shared.sh
 
 # The plugin, compiled against the patched tree (only C++-clean headers are
-# used: lib/netdev-tunnel-plugin.h, lib/unixctl.h and the public
+# used: lib/netdev-tunnel-class.h, lib/unixctl.h and the public
 # include/openvswitch/ ones; -iquote keeps OVS's other headers from
-# shadowing system ones, as -idirafter for include/ does).  Its option parsers and rtnetlink client are
-# mdtun-ctl's library.
+# shadowing system ones, as -idirafter for include/ does).  It sits above
+# libmdtun (utilities/libmdtun/: carry/trust parsers, rtnetlink client),
+# which mdtun-ctl links too.
 noinst_LIBRARIES += vswitchd-plugin/libmdtun-ovs-plugin.a
 vswitchd_plugin_libmdtun_ovs_plugin_a_SOURCES = \
 	vswitchd-plugin/mdtun_plugin.cc \
+	vswitchd-plugin/mdtun_options.cc \
+	vswitchd-plugin/mdtun_options.h \
+	vswitchd-plugin/mdtun_userspace.cc \
+	vswitchd-plugin/mdtun_userspace.h \
 	vswitchd-plugin/mdtun_cstring.h
-vswitchd_plugin_libmdtun_ovs_plugin_a_CPPFLAGS = $(AM_CPPFLAGS) \
-	-I$(top_srcdir)/vswitchd-plugin -iquote $(top_srcdir)/utilities \
+vswitchd_plugin_libmdtun_ovs_plugin_a_CPPFLAGS = $(LIBMDTUN_CPPFLAGS) \
+	-I$(top_srcdir)/vswitchd-plugin \
 	-iquote $(OVS_BUILD_DIR)/lib -idirafter $(OVS_BUILD_DIR)/include
 $(vswitchd_plugin_libmdtun_ovs_plugin_a_OBJECTS): $(OVS_BUILD_DIR)/.patched
+
+# The userspace datapath's header ops, in C: they need OVS's internal
+# headers (flows, packets, RCU), which do not compile as C++.  Compiled like
+# OVS's own files (config.h, its include paths and warnings); the C++ side
+# sees only the C-clean vswitchd-plugin/mdtun-native.h.
+noinst_LIBRARIES += vswitchd-plugin/libmdtun-native.a
+vswitchd_plugin_libmdtun_native_a_SOURCES = \
+	vswitchd-plugin/mdtun-native.c \
+	vswitchd-plugin/mdtun-native.h
+# OVS's config.h defines PACKAGE_* too: ours (in DEFS) go.
+vswitchd_plugin_libmdtun_native_a_CPPFLAGS = -UPACKAGE -UPACKAGE_BUGREPORT \
+	-UPACKAGE_NAME -UPACKAGE_STRING -UPACKAGE_TARNAME -UPACKAGE_URL \
+	-UPACKAGE_VERSION -UVERSION -DHAVE_CONFIG_H \
+	-I$(OVS_BUILD_DIR) -I$(OVS_BUILD_DIR)/include -I$(OVS_BUILD_DIR)/lib \
+	$(AM_CPPFLAGS)
+vswitchd_plugin_libmdtun_native_a_CFLAGS = -Wall -Wextra -Wno-sign-compare \
+	-Wpointer-arith -Wformat -Wformat-security -Wswitch-enum \
+	-Wunused-parameter -Wstrict-prototypes -Wold-style-definition \
+	-Wmissing-prototypes -Wmissing-field-initializers -Wshadow \
+	-fno-strict-aliasing
+$(vswitchd_plugin_libmdtun_native_a_OBJECTS): $(OVS_BUILD_DIR)/.headers
+# The headers it includes that OVS's make generates.
+$(OVS_BUILD_DIR)/.headers: $(OVS_BUILD_DIR)/.configured
+	+$(MAKE) -C $(OVS_BUILD_DIR) include/odp-netlink.h \
+		include/openvswitch/version.h lib/stdio.h lib/string.h && \
+	touch $@
 
 # The option parsers' unit tests (GoogleTest; no OVS needed).
 check_PROGRAMS += tests/ovs-userspace/mdtun-options-test
@@ -46,14 +83,16 @@ tests_ovs_userspace_mdtun_options_test_SOURCES = \
 	vswitchd-plugin/mdtun_options.cc \
 	vswitchd-plugin/mdtun_options.h \
 	vswitchd-plugin/mdtun_cstring.h
-tests_ovs_userspace_mdtun_options_test_CPPFLAGS = $(AM_CPPFLAGS) \
+tests_ovs_userspace_mdtun_options_test_CPPFLAGS = $(LIBMDTUN_CPPFLAGS) \
 	-I$(top_srcdir)/vswitchd-plugin
 tests_ovs_userspace_mdtun_options_test_CXXFLAGS = $(AM_CXXFLAGS) $(GTEST_CFLAGS)
-tests_ovs_userspace_mdtun_options_test_LDADD = $(GTEST_LIBS)
+tests_ovs_userspace_mdtun_options_test_LDADD = $(LIBMDTUN) $(GTEST_LIBS)
 
 MDTUN_PLUGIN_OBJS = \
 	$(abs_top_builddir)/vswitchd-plugin/libmdtun_ovs_plugin_a-mdtun_plugin.$(OBJEXT) \
-	$(abs_top_builddir)/utilities/mdtun-ctl/libmdtun-rtnl.a \
+	$(abs_top_builddir)/vswitchd-plugin/libmdtun-ovs-plugin.a \
+	$(abs_top_builddir)/vswitchd-plugin/libmdtun-native.a \
+	$(abs_top_builddir)/utilities/libmdtun/libmdtun.a \
 	$(abs_top_builddir)/lib/libmdtun-codec.a
 OVS_VSWITCHD_LIBS = ofproto/libofproto.la lib/libsflow.la lib/libopenvswitch.la
 # ovs-dpctl gets the plugin too, so that it names the mdtun vport type.
@@ -85,7 +124,8 @@ $(OVS_BUILD_DIR)/.configured: $(OVS_BUILD_DIR)/.patched
 # Always asks OVS's make, which knows what is out of date (nothing, a
 # relink of ovs-vswitchd, or the whole tree the first time: ~3 minutes).
 ovs: $(OVS_BUILD_DIR)/.configured vswitchd-plugin/libmdtun-ovs-plugin.a \
-		utilities/mdtun-ctl/libmdtun-rtnl.a lib/libmdtun-codec.a
+		vswitchd-plugin/libmdtun-native.a \
+		utilities/libmdtun/libmdtun.a lib/libmdtun-codec.a
 	+$(OVS_MAKE)
 .PHONY: ovs
 
@@ -93,3 +133,12 @@ clean-local: ovs-clean
 ovs-clean:
 	rm -rf $(OVS_BUILD_DIR)
 .PHONY: ovs-clean
+
+# OVS's own tunnel tests, run on the patched OVS with the plugin linked in
+# (no kernel module, about two minutes): the tunnel class table must not
+# break a built-in type.  OVS_TESTSUITEFLAGS="-k tunnel_push_pop" picks
+# others.
+OVS_TESTSUITEFLAGS = -j2 -k tunnel -k tnl -k geneve -k vxlan
+check-ovs-testsuite: ovs
+	+$(OVS_MAKE) check TESTSUITEFLAGS='$(OVS_TESTSUITEFLAGS)'
+.PHONY: check-ovs-testsuite

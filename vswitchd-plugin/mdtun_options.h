@@ -2,7 +2,9 @@
 //
 // The mdtun-specific Interface options of an OVS port and their parsing.
 // Pure C++17 with no OVS dependency, so that the rules are unit-testable
-// outside ovs-vswitchd; mdtun_plugin.cc connects them to OVS.
+// outside ovs-vswitchd; mdtun_plugin.cc connects them to OVS.  The carry
+// and trust values are parsed by libmdtun (utilities/libmdtun/), as
+// mdtun-ctl parses them.
 //
 //   options:carry=mark,priority        packet-buffer fields the port carries
 //                                      (MDTUN_CARRY_*); "none" or absent:
@@ -26,28 +28,15 @@
 #ifndef MDTUN_VSWITCHD_PLUGIN_MDTUN_OPTIONS_H
 #define MDTUN_VSWITCHD_PLUGIN_MDTUN_OPTIONS_H
 
-#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "libmdtun/carry_trust.h"
+
 namespace mdtun {
-
-// One trusted prefix, stored masked (host bits cleared) like the kernel
-// driver stores it, so that equal configurations compare equal.
-struct TrustPrefix {
-  bool ipv6 = false;
-  std::array<uint8_t, 16> addr{};  // network order; IPv4 in the first 4
-  uint8_t len = 0;
-
-  size_t AddrSize() const { return ipv6 ? 16 : 4; }
-  std::string ToString() const;
-  bool operator==(const TrustPrefix& o) const {
-    return ipv6 == o.ipv6 && addr == o.addr && len == o.len;
-  }
-};
 
 // Parsed options of one mdtun port.
 struct PortOptions {
@@ -60,27 +49,18 @@ struct PortOptions {
   bool operator!=(const PortOptions& o) const { return !(*this == o); }
 };
 
-// Each parser returns an empty string on success, otherwise the message for
-// the Interface's "error" column (OVS prefixes it with the port name).
-std::string ParseCarry(std::string_view value, uint32_t* carry);
-std::string ParseTrustedRemotes(std::string_view value,
-                                std::vector<TrustPrefix>* trusted);
-
 // The error for a bad value of one of OVS's generic tunnel options that
 // mdtun refuses (see the top of this file), or "" when @value is fine or
 // @key is not one of them.
 std::string CheckGenericOption(std::string_view key, std::string_view value);
 
-// Parses the mdtun options among @options (all of a port's options) and
+// Parses the mdtun options among @options (all of a port's options, the
+// carry and trust values with ParseCarry()/ParseTrustedRemotes()) and
 // checks the generic ones with CheckGenericOption(); other keys are
 // skipped.  The first error, in the order of @options, is returned.
 std::string ParsePortOptions(
     const std::vector<std::pair<std::string, std::string>>& options,
     PortOptions* out);
-
-// Canonical text forms, as get_config reports them ("" for the default).
-std::string FormatCarry(uint32_t carry);
-std::string FormatTrustedRemotes(const std::vector<TrustPrefix>& trusted);
 
 }  // namespace mdtun
 

@@ -4,10 +4,9 @@
 //
 // This file is linked into ovs-vswitchd as an object file (not from an
 // archive, which the linker would skip because nothing refers to it).  Its
-// one global, the Registrar below, registers the "mdtun" tunnel type with
-// OVS's tunnel plugin hook (lib/netdev-tunnel-plugin.h, added by
-// ovs-patches/0001-*.patch) while the program starts, before OVS opens any
-// netdev.  OVS then:
+// one global, the Registrar below, registers the "mdtun" tunnel class with
+// OVS (lib/netdev-tunnel-class.h, added by ovs-patches/) while the program
+// starts, before OVS opens any netdev.  OVS then:
 //   - parses the generic tunnel options (remote_ip, local_ip, key, dst_port,
 //     tos, ttl, csum, df_default, ...) as for geneve and hands all options
 //     to ParseOptions(), which parses mdtun's own (mdtun_options.h), checks
@@ -27,8 +26,8 @@
 // Its carry set and trust list are the ports' options: when they change on
 // a running port, DeviceSync::Run() (from mdtun_run()) changes the device
 // over rtnetlink;
-// mdtun/show reads the device's counters the same way, with mdtun-ctl's
-// rtnetlink client (utilities/mdtun-ctl/netlink.h).
+// mdtun/show reads the device's counters the same way, with libmdtun's
+// rtnetlink client (utilities/libmdtun/rtnl.h), mdtun-ctl's too.
 //
 // Every callback has C language linkage and is noexcept: no C++ exception
 // may unwind into OVS.  An allocation that fails aborts, as in OVS.
@@ -36,6 +35,7 @@
 #include <arpa/inet.h>
 #include <linux/netlink.h>
 #include <net/if.h>
+#include <netinet/in.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -51,14 +51,16 @@
 #include <utility>
 #include <vector>
 
-#include "mdtun-ctl/format.h"
-#include "mdtun-ctl/netlink.h"
+#include "libmdtun/link.h"
+#include "libmdtun/rtnl.h"
+#include "mdtun-native.h"
 #include "mdtun/codec.h"
 #include "mdtun/if_mdtun.h"
 #include "mdtun/ovs_mdtun.h"
 #include "mdtun_cstring.h"
 #include "mdtun_options.h"
-#include "netdev-tunnel-plugin.h"   // OVS, patched
+#include "mdtun_userspace.h"
+#include "netdev-tunnel-class.h"    // OVS, patched
 #include "openvswitch/ofpbuf.h"     // OVS
 #include "openvswitch/poll-loop.h"  // OVS
 #include "openvswitch/vlog.h"       // OVS
@@ -68,8 +70,6 @@ VLOG_DEFINE_THIS_MODULE(mdtun_plugin);
 
 namespace mdtun {
 namespace {
-
-namespace ctl = mdtun::ctl;
 
 using OptionList = std::vector<std::pair<std::string, std::string>>;
 
@@ -244,14 +244,14 @@ std::string CarryTrustText(const PortOptions& o) {
 
 // The port's kernel device as the driver reports it, or nothing when there
 // is none (userspace datapath, or not created yet).  Throws
-// ctl::NetlinkError, also when a device of that name is not an mdtun link.
-std::optional<ctl::LinkInfo> ReadKernelDevice(const std::string& name) {
+// NetlinkError, also when a device of that name is not an mdtun link.
+std::optional<LinkInfo> ReadKernelDevice(const std::string& name) {
   if (!if_nametoindex(name.c_str())) {
     return std::nullopt;
   }
-  std::vector<ctl::LinkInfo> links = ctl::Rtnl().List(name);
+  std::vector<LinkInfo> links = Rtnl().List(name);
   if (links.empty()) {  // List() throws first; do not rely on it here
-    throw ctl::NetlinkError(name + ": not an mdtun device");
+    throw NetlinkError(name + ": not an mdtun device");
   }
   return std::move(links.front());
 }
@@ -292,17 +292,17 @@ std::string DeviceSync::Apply(const std::string& port, const std::string& dev,
   static struct vlog_rate_limit info_rl = VLOG_RATE_LIMIT_INIT(10, 20);
   static struct vlog_rate_limit warn_rl = VLOG_RATE_LIMIT_INIT(5, 20);
   try {
-    std::optional<ctl::LinkInfo> link = ReadKernelDevice(dev);
+    std::optional<LinkInfo> link = ReadKernelDevice(dev);
     if (!link || (link->config.carry.value_or(0) == want.carry &&
                   link->config.trust.value_or(std::vector<TrustPrefix>{}) ==
                       want.trusted)) {
       // No device yet (it is created with these options) or already so.
       return "";
     }
-    ctl::LinkConfig change;
+    LinkConfig change;
     change.carry = want.carry;
     change.trust = want.trusted;  // an empty list clears the device's
-    ctl::Rtnl().Set(dev, change);
+    Rtnl().Set(dev, change);
     VLOG_INFO_RL(&info_rl,
                  "%s: kernel device %s now has carry=%s "
                  "trusted_remotes=%s",
@@ -330,10 +330,14 @@ void DeviceSync::Run() noexcept {
     // ParseOptions() refuses a port that would not), and one of them to
     // name in the log.
     std::map<std::string, std::pair<std::string, PortOptions>> desired;
+    std::vector<std::pair<uint16_t, PortOptions>> userspace;
     for (PortView& port : PortTable::Get().Ports()) {
+      userspace.emplace_back(port.dst_port, port.parsed);
       desired.emplace(port.dpif_port,
                       std::make_pair(port.name, std::move(port.parsed)));
     }
+    // The userspace datapath's per-UDP-port policy, the same state.
+    SetUserspacePolicies(userspace);
     for (const auto& [dev, want] : desired) {
       auto applied = applied_.find(dev);
       if (applied != applied_.end() && applied->second == want.second) {
@@ -397,8 +401,7 @@ std::string CheckSharedDevice(const std::string& name,
   return "";
 }
 
-char* ParseOptions(const netdev_tunnel_plugin_port* port,
-                   void** cfgp) noexcept {
+char* ParseOptions(const netdev_tunnel_port* port, void** cfgp) noexcept {
   try {
     OptionList options;
     options.reserve(port->n_options);
@@ -415,6 +418,9 @@ char* ParseOptions(const netdev_tunnel_plugin_port* port,
       PortTable::Get().NoteRefused(port->name);
       return MallocString(error);
     }
+    // Before the port can carry traffic: the userspace datapath's policy
+    // for its UDP port (the ports there agree, CheckSharedDevice()).
+    PutUserspacePolicy(port->dst_port, parsed);
     *cfgp = new PortConfig(port->name, port->dpif_port, port->dst_port,
                            std::move(options), std::move(parsed));
     // DeviceSync::Run() brings the kernel device in line: OVS calls it
@@ -435,7 +441,7 @@ bool OptionsEqual(const void* a, const void* b) noexcept {
   return Cfg(a) == Cfg(b);
 }
 
-void GetOptions(const void* cfg, netdev_tunnel_plugin_put_func* put,
+void GetOptions(const void* cfg, netdev_tunnel_put_func* put,
                 void* aux) noexcept {
   try {
     const PortOptions& o = Cfg(cfg).parsed();
@@ -450,7 +456,7 @@ void GetOptions(const void* cfg, netdev_tunnel_plugin_put_func* put,
   }
 }
 
-void GetStatus(const void* cfg, netdev_tunnel_plugin_put_func* put,
+void GetStatus(const void* cfg, netdev_tunnel_put_func* put,
                void* aux) noexcept {
   try {
     const PortConfig& port = Cfg(cfg);
@@ -645,14 +651,15 @@ std::string ShowPort(const PortView& port) {
       (o.trusted.empty() ? std::string("none (carried fields are not restored)")
                          : FormatTrustedRemotes(o.trusted)) +
       "\n";
+  s += UserspaceCountersText(port.dst_port);
   const std::string sync_error = DeviceSync::Get().Error(port.dpif_port);
   if (!sync_error.empty()) {
     s += "  kernel device not updated: " + sync_error + "\n";
   }
-  std::optional<ctl::LinkInfo> link;
+  std::optional<LinkInfo> link;
   try {
     link = ReadKernelDevice(port.dpif_port);
-  } catch (const ctl::NetlinkError& e) {
+  } catch (const NetlinkError& e) {
     s += "  kernel device: " + port.dpif_port + ": " + e.what() + "\n";
     return s;
   }
@@ -660,7 +667,7 @@ std::string ShowPort(const PortView& port) {
     s += "  kernel device: none (userspace datapath, or not created)\n";
     return s;
   }
-  const ctl::LinkStats& st = link->stats;
+  const LinkStats& st = link->stats;
   s += "  kernel device: " + link->name + " (ifindex " +
        std::to_string(link->ifindex) + ", mtu " + std::to_string(link->mtu) +
        ", carry " + CarryText(link->config.carry.value_or(0)) + ")\n";
@@ -676,7 +683,7 @@ std::string ShowPort(const PortView& port) {
   for (const auto& [stat, value] : link->counters) {
     if (value) {
       counters +=
-          "    " + ctl::CounterName(stat) + ": " + std::to_string(value) + "\n";
+          "    " + CounterName(stat) + ": " + std::to_string(value) + "\n";
     }
   }
   s += counters.empty() ? "    (all mdtun counters are zero)\n" : counters;
@@ -694,6 +701,9 @@ void ShowCommand(unixctl_conn* conn, int argc, const char* argv[]) noexcept {
         reply += ShowPort(port);
         found = true;
       }
+    }
+    if (only.empty()) {
+      reply += UnboundCountersText();
     }
     if (!only.empty() && !found) {
       unixctl_command_reply_error(conn, ("no mdtun port " + only).c_str());
@@ -721,7 +731,7 @@ void ShowCommand(unixctl_conn* conn, int argc, const char* argv[]) noexcept {
 // ---- The callbacks -----------------------------------------------------
 
 // OVS calls these through the C function pointers of struct
-// netdev_tunnel_plugin and unixctl: they have C language linkage, and
+// netdev_tunnel_class and unixctl: they have C language linkage, and
 // internal linkage (static) so that their names clash with nothing.
 extern "C" {
 
@@ -737,7 +747,7 @@ static void mdtun_init(void) noexcept {
 
 static void mdtun_run(void) noexcept { mdtun::DeviceSync::Get().Run(); }
 
-static char* mdtun_parse_options(const netdev_tunnel_plugin_port* port,
+static char* mdtun_parse_options(const netdev_tunnel_port* port,
                                  void** cfgp) noexcept {
   return mdtun::ParseOptions(port, cfgp);
 }
@@ -748,14 +758,12 @@ static bool mdtun_options_equal(const void* a, const void* b) noexcept {
   return mdtun::OptionsEqual(a, b);
 }
 
-static void mdtun_get_options(const void* cfg,
-                              netdev_tunnel_plugin_put_func* put,
+static void mdtun_get_options(const void* cfg, netdev_tunnel_put_func* put,
                               void* aux) noexcept {
   mdtun::GetOptions(cfg, put, aux);
 }
 
-static void mdtun_get_status(const void* cfg,
-                             netdev_tunnel_plugin_put_func* put,
+static void mdtun_get_status(const void* cfg, netdev_tunnel_put_func* put,
                              void* aux) noexcept {
   mdtun::GetStatus(cfg, put, aux);
 }
@@ -781,36 +789,48 @@ namespace {
 
 // ---- Registration ---------------------------------------------------------
 
-// Registers the tunnel type while ovs-vswitchd starts (static
-// initialization, before main()).  OVS keeps a pointer to plugin_, so the
+// Registers the tunnel class while ovs-vswitchd starts (static
+// initialization, before main()).  OVS keeps a pointer to class_, so the
 // Registrar lives as long as the program.
 class Registrar {
  public:
   Registrar() {
-    plugin_.type = "mdtun";
-    plugin_.dpif_port = "mdtun_sys";
-    plugin_.dst_port = MDTUN_UDP_PORT;
-    plugin_.options = kOptionKeys;
-    plugin_.init = mdtun_init;
-    plugin_.run = mdtun_run;
-    plugin_.parse_options = mdtun_parse_options;
-    plugin_.free_options = mdtun_free_options;
-    plugin_.options_equal = mdtun_options_equal;
-    plugin_.get_options = mdtun_get_options;
-    plugin_.get_status = mdtun_get_status;
-    plugin_.ovs_vport_type = OVS_VPORT_TYPE_MDTUN;
-    plugin_.put_vport_options = mdtun_put_vport_options;
-    // OVS asks for a vport of type OVS_VPORT_TYPE_MDTUN first and creates
-    // an rtnetlink "mdtun" link only if the kernel does not know the type.
-    plugin_.link_kind = MDTUN_LINK_KIND;
-    plugin_.put_link_data = mdtun_put_link_data;
-    plugin_.check_link_data = mdtun_check_link_data;
-    // Userspace datapath header ops (build/push/pop_header): not yet.
+    // The facts OVS's generic code asks the class for.
+    class_.type = "mdtun";
+    class_.dpif_port = "mdtun_sys";
+    class_.vport_type = OVS_VPORT_TYPE_MDTUN;
+    class_.link_kind = MDTUN_LINK_KIND;
+    class_.nw_proto = IPPROTO_UDP;
+    class_.dst_port = MDTUN_UDP_PORT;
+    class_.needs_dst_port = true;
+    class_.has_csum = true;
+    class_.layers = NETDEV_TNL_L2;
     // The TLV area uses Geneve option encoding: OVS hands the flow's
     // tun_metadata to the kernel datapath as Geneve options.
-    plugin_.geneve_opts = true;
+    class_.geneve_opts = true;
 
-    int error = netdev_tunnel_plugin_register(&plugin_);
+    // Userspace datapath native tunnelling (mdtun-native.h,
+    // mdtun_userspace.h).
+    class_.build_header = mdtun_native_build_header;
+    class_.push_header = mdtun_native_push_header;
+    class_.pop_header = mdtun_native_pop_header;
+    class_.format_header = mdtun_format_header;
+    class_.parse_header = mdtun_parse_header;
+    class_.options = kOptionKeys;
+    class_.init = mdtun_init;
+    class_.run = mdtun_run;
+    class_.parse_options = mdtun_parse_options;
+    class_.free_options = mdtun_free_options;
+    class_.options_equal = mdtun_options_equal;
+    class_.get_options = mdtun_get_options;
+    class_.get_status = mdtun_get_status;
+    // OVS asks for a vport of type OVS_VPORT_TYPE_MDTUN first and creates
+    // an rtnetlink "mdtun" link only if the kernel does not know the type.
+    class_.put_vport_options = mdtun_put_vport_options;
+    class_.put_link_data = mdtun_put_link_data;
+    class_.check_link_data = mdtun_check_link_data;
+
+    int error = netdev_tunnel_class_register(&class_);
     if (error) {
       // vlog is not usable this early (before main()); stderr reaches the
       // log of a daemonized ovs-vswitchd only via its monitor.
@@ -822,7 +842,7 @@ class Registrar {
   Registrar& operator=(const Registrar&) = delete;
 
  private:
-  netdev_tunnel_plugin plugin_{};
+  netdev_tunnel_class class_{};
 };
 
 const Registrar registrar;

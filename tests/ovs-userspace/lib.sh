@@ -34,8 +34,9 @@ start_ovsdb() {
 	vsctl --no-wait init
 }
 
+# VSWITCHD_OPTS: more options, e.g. --enable-dummy for dummy datapaths.
 start_vswitchd() {
-	ovs-vswitchd "$DB" --disable-system --disable-system-route \
+	ovs-vswitchd "$DB" --disable-system --disable-system-route ${VSWITCHD_OPTS:-} \
 		--pidfile="$tmp/ovs-vswitchd.pid" --detach --no-chdir -vconsole:off \
 		--log-file="$tmp/ovs-vswitchd.log" \
 		--unixctl="$tmp/ovs-vswitchd.ctl"

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // Unit tests of the mdtun Interface option parsers of the vswitchd plugin
-// (vswitchd-plugin/mdtun_options.{h,cc}) and of its C string helper
+// (vswitchd-plugin/mdtun_options.{h,cc}, with the carry and trust parsers
+// of utilities/libmdtun/carry_trust.{h,cc}) and of its C string helper
 // (mdtun_cstring.h); no OVS needed.
 
 #include "mdtun_options.h"  // vswitchd-plugin/

@@ -25,36 +25,6 @@ const char kUsage[] =
     "       mdtun-ctl stats NAME [--json]\n"
     "       mdtun-ctl --help | --version\n";
 
-std::optional<IpAddr> IpAddr::Parse(const std::string& text) {
-  IpAddr a;
-  if (inet_pton(AF_INET, text.c_str(), a.bytes.data()) == 1) return a;
-  if (inet_pton(AF_INET6, text.c_str(), a.bytes.data()) == 1) {
-    a.v6 = true;
-    return a;
-  }
-  return std::nullopt;
-}
-
-std::string IpAddr::ToString() const {
-  char buf[INET6_ADDRSTRLEN];
-  if (!inet_ntop(v6 ? AF_INET6 : AF_INET, bytes.data(), buf, sizeof buf))
-    return "?";
-  return buf;
-}
-
-const char* DfName(uint8_t df) {
-  switch (df) {
-    case MDTUN_DF_UNSET:
-      return "unset";
-    case MDTUN_DF_SET:
-      return "set";
-    case MDTUN_DF_INHERIT:
-      return "inherit";
-    default:
-      return "?";
-  }
-}
-
 namespace {
 
 // Decimal or 0x-hex unsigned number within [0, max]; all of @text.

@@ -10,12 +10,6 @@
 
 namespace mdtun::ctl {
 
-std::string CounterName(int stat) {
-  const char* name =
-      stat < 0 ? nullptr : mdtun_stat_name(static_cast<unsigned int>(stat));
-  return name ? name : "stat_" + std::to_string(stat);
-}
-
 std::string JsonString(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {

@@ -6,7 +6,7 @@
 
 #include "args.h"
 #include "format.h"
-#include "netlink.h"
+#include "libmdtun/rtnl.h"
 
 namespace {
 
@@ -22,7 +22,7 @@ int Run(const mdtun::ctl::Command& cmd) {
     default:
       break;
   }
-  mdtun::ctl::Rtnl rtnl;
+  mdtun::Rtnl rtnl;
   switch (cmd.verb) {
     case Verb::kAdd:
       rtnl.Add(cmd.name, cmd.config);

@@ -32,7 +32,7 @@
 // change that was not made.  Set() builds the same request with
 // rtnl_link_build_change_request() and sends it once.
 
-#include "netlink.h"
+#include "libmdtun/rtnl.h"
 
 #include <arpa/inet.h>
 #include <linux/netlink.h>
@@ -55,7 +55,7 @@
      (LIBNL_VER_NUM == LIBNL_VER(3, 2) && LIBNL_VER_MIC < 28) || \
      LIBNL_VER_NUM > LIBNL_VER(3, 12))
 #error \
-    "struct rtnl_link_info_ops not checked for this libnl version; see the top of netlink.cc"
+    "struct rtnl_link_info_ops not checked for this libnl version; see the top of rtnl.cc"
 #endif
 
 extern "C" {
@@ -76,7 +76,7 @@ int rtnl_link_register_info(struct rtnl_link_info_ops*);
 int rtnl_link_unregister_info(struct rtnl_link_info_ops*);
 }
 
-namespace mdtun::ctl {
+namespace mdtun {
 namespace {
 
 struct LinkData {
@@ -422,4 +422,4 @@ std::vector<LinkInfo> Rtnl::List(const std::string& name) {
   return out;
 }
 
-}  // namespace mdtun::ctl
+}  // namespace mdtun

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 //
-// mdtun-ctl's rtnetlink side, through libnl-route-3.
-#ifndef MDTUN_UTILITIES_MDTUN_CTL_NETLINK_H
-#define MDTUN_UTILITIES_MDTUN_CTL_NETLINK_H
+// The rtnetlink client for mdtun links, through libnl-route-3: mdtun-ctl's
+// verbs, and the OVS plugin's reads and updates of its kernel device.
+#ifndef MDTUN_LIBMDTUN_RTNL_H
+#define MDTUN_LIBMDTUN_RTNL_H
 
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
-#include "args.h"
-#include "format.h"
+#include "libmdtun/link.h"
 
 struct nl_sock;
 
-namespace mdtun::ctl {
+namespace mdtun {
 
 // A refusal by the kernel or a libnl failure; what() is the kernel's extack
 // message when it gave one, else libnl's text for the error.
@@ -48,6 +48,6 @@ class Rtnl {
   std::unique_ptr<AckState> ack_;
 };
 
-}  // namespace mdtun::ctl
+}  // namespace mdtun
 
-#endif  // MDTUN_UTILITIES_MDTUN_CTL_NETLINK_H
+#endif  // MDTUN_LIBMDTUN_RTNL_H

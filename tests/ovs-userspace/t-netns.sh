@@ -1,0 +1,327 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# mdtun between hosts on OVS's userspace datapath, on this machine: each
+# host is a network namespace with its own ovsdb-server and ovs-vswitchd
+# (datapath_type=netdev, no kernel module), in OVS's usual native
+# tunnelling layout:
+#
+#   br-phy  the underlay: a veth to the next host, its internal port with
+#           the host's underlay addresses (198.51.100.N/24,
+#           2001:db8:100::N/64); OVS routes, resolves and pops tunnel
+#           traffic there
+#   br-int  the overlay: internal port vm0 (192.0.2.N/24, MTU 1400) and
+#           mdtun port t0 (remote_ip=flow, key=flow, carry=mark)
+#
+#   hA (N=1) --veth-- hB (N=2) --veth-- hC (N=3)     hB's br-phy switches
+#
+# hA's and hC's flows send vm0's traffic to hB with tun_id 0x2a,
+# tun_metadata0 0xabc and pkt_mark 0x77; hB trusts hA only
+# (trusted_remotes=198.51.100.1,2001:db8:100::1) and delivers to its vm0
+# only what arrives with that tun_id, tun_metadata0 and restored mark
+# (flows with cookies 0x1 over IPv4, 0x3 over IPv6; the rest goes to the
+# drop flow 0x2).  Checked: ping and a TCP transfer end to end, over IPv4
+# and IPv6; a wrong tun_metadata0 or tun_id is not delivered; hC's
+# packets, the same but from an untrusted sender, keep their mark
+# unrestored and are not delivered.
+. "$(dirname "$0")/lib.sh"
+
+id=$$
+hosts="A B C"
+declare -A ns under under6 over hw
+
+for h in $hosts; do
+	n=$(( $(printf '%d' "'$h") - 64 ))  # A=1 B=2 C=3
+	ns[$h]=mdtun-u$id-$h
+	under[$h]=198.51.100.$n
+	under6[$h]=2001:db8:100::$n
+	over[$h]=192.0.2.$n
+	hw[$h]=00:00:5e:00:53:1$n
+done
+
+# on H CMD...: runs CMD in host H's namespace.
+on() { local h=$1; shift; ip netns exec "${ns[$h]}" "$@"; }
+dir() { echo "$tmp/h$1"; }
+hvsctl() { local h=$1; shift; ovs-vsctl --db="unix:$(dir "$h")/db.sock" --timeout=20 "$@"; }
+happctl() { local h=$1; shift; ovs-appctl -t "$(dir "$h")/ovs-vswitchd.ctl" "$@"; }
+hofctl() { local h=$1 cmd=$2; shift 2; ovs-ofctl "$cmd" "unix:$(dir "$h")/br-int.mgmt" "$@"; }
+
+cleanup_hosts() {
+	local h
+	for h in $hosts; do
+		stop_daemon "$(dir "$h")" ovs-vswitchd
+		stop_daemon "$(dir "$h")" ovsdb-server
+		if [ "$t_fail" -ne 0 ] && [ -f "$(dir "$h")/ovs-vswitchd.log" ]; then
+			echo "---- h$h: ovs-vswitchd.log (last 20 lines)"
+			tail -n 20 "$(dir "$h")/ovs-vswitchd.log"
+		fi
+		ip netns del "${ns[$h]}" 2>/dev/null
+	done
+}
+trap 'cleanup_hosts; cleanup' EXIT
+
+# start_host H: namespace, ovsdb-server, ovs-vswitchd (in the namespace).
+start_host() {
+	local h=$1 d
+	d=$(dir "$h")
+	mkdir -p "$d" && ip netns add "${ns[$h]}" && on "$h" ip link set lo up &&
+	ovsdb-tool create "$d/conf.db" "$ovs/vswitchd/vswitch.ovsschema" &&
+	ovsdb-server "$d/conf.db" --remote="punix:$d/db.sock" \
+		--pidfile="$d/ovsdb-server.pid" --detach --no-chdir -vconsole:off \
+		--log-file="$d/ovsdb-server.log" --unixctl="$d/ovsdb-server.ctl" &&
+	hvsctl "$h" --no-wait init &&
+	on "$h" env OVS_RUNDIR="$d" OVS_DBDIR="$d" OVS_LOGDIR="$d" \
+		ovs-vswitchd "unix:$d/db.sock" --disable-system \
+		--disable-system-route --pidfile="$d/ovs-vswitchd.pid" --detach \
+		--no-chdir -vconsole:off --log-file="$d/ovs-vswitchd.log" \
+		--unixctl="$d/ovs-vswitchd.ctl"
+}
+
+# setup_host H TRUST: the bridges, addresses, routes and TLV map of host H;
+# its mdtun port t0 trusts TRUST ("" for nobody).
+setup_host() {
+	local h=$1 trust=${2:+options:trusted_remotes=$2} d
+	d=$(dir "$h")
+	hvsctl "$h" add-br br-phy -- set bridge br-phy datapath_type=netdev \
+		"other-config:hwaddr=${hw[$h]}" &&
+	hvsctl "$h" add-br br-int -- set bridge br-int datapath_type=netdev \
+		-- add-port br-int vm0 -- set interface vm0 type=internal \
+		ofport_request=1 \
+		-- add-port br-int t0 -- set interface t0 type=mdtun ofport_request=2 \
+		options:remote_ip=flow options:key=flow options:carry=mark $trust &&
+	wait_until 10 on "$h" ip link show br-phy &&
+	wait_until 10 on "$h" ip link show vm0 &&
+	on "$h" ip addr add "${under[$h]}/24" dev br-phy &&
+	on "$h" ip addr add "${under6[$h]}/64" dev br-phy nodad &&
+	on "$h" ip link set br-phy up &&
+	# No IPv6 of its own on the overlay: nothing but the tests' traffic.
+	on "$h" sysctl -qw net.ipv6.conf.vm0.disable_ipv6=1 &&
+	on "$h" ip addr add "${over[$h]}/24" dev vm0 &&
+	on "$h" ip link set vm0 mtu 1400 up &&
+	ovs-ofctl add-flow "unix:$d/br-phy.mgmt" actions=normal &&
+	hofctl "$h" add-tlv-map "{class=0xffff,type=0x1,len=4}->tun_metadata0" &&
+	# Tunnel routes are looked up with the packet's mark as well.
+	for mark in 0 0x77; do
+		happctl "$h" ovs/route/add 198.51.100.0/24 br-phy "pkt_mark=$mark" &&
+		happctl "$h" ovs/route/add 2001:db8:100::/64 br-phy "pkt_mark=$mark" ||
+			return 1
+	done
+}
+
+# link H1 H2: a veth between the hosts' br-phy bridges.
+link() {
+	ip link add "v$1$2" netns "${ns[$1]}" type veth peer name "v$2$1" \
+		netns "${ns[$2]}" &&
+	on "$1" ip link set "v$1$2" up && on "$2" ip link set "v$2$1" up &&
+	hvsctl "$1" add-port br-phy "v$1$2" && hvsctl "$2" add-port br-phy "v$2$1"
+}
+
+# send_flow H TUN_DST TUN_ID MD: host H's flow for what vm0 sends.
+send_flow() {
+	local field=tun_dst
+	case $2 in *:*) field=tun_ipv6_dst ;; esac
+	hofctl "$1" add-flow "priority=10,in_port=1,actions=set_field:$2->$field,set_field:$3->tun_id,set_field:$4->tun_metadata0,set_field:0x77->pkt_mark,output:2"
+}
+
+# packets H COOKIE: n_packets of host H's br-int flow with that cookie.
+packets() {
+	local n
+	n=$(hofctl "$1" dump-flows "cookie=$2/-1" |
+		sed -n 's/.* n_packets=\([0-9]*\),.*/\1/p')
+	[ -n "$n" ] || { t_error "h$1: no br-int flow with cookie $2"; return 1; }
+	echo "$n"
+}
+# grown H COOKIE N: the flow counted more than N packets.
+grown() { [ "$(packets "$1" "$2")" -gt "$3" ]; }
+
+# counter H NAME: host H's userspace counter NAME of t0 (0 when mdtun/show
+# lists it as zero, i.e. leaves it out of a section it does show).
+counter() {
+	local out
+	out=$(happctl "$1" mdtun/show t0) &&
+		printf '%s\n' "$out" | grep -q '^  userspace datapath (UDP port 7081):$' ||
+		{ t_error "h$1: mdtun/show t0 has no userspace counters"; return 1; }
+	printf '%s\n' "$out" | awk -v n="$2" '$1 == n ":" { v = $2 } END { print v + 0 }'
+}
+
+ping_ok() { on "$1" busybox ping -c 1 -W 1 "$2" >/dev/null 2>&1; }
+
+# hport_ok H PORT: the port of host H is up (no error, an OpenFlow port).
+hport_ok() {
+	local err ofport
+	err=$(hvsctl "$1" get interface "$2" error) &&
+		ofport=$(hvsctl "$1" get interface "$2" ofport) || return 1
+	[ "$err" = "[]" ] && [ "$ofport" -gt 0 ] 2>/dev/null && return 0
+	echo "h$1 $2: error=$err ofport=$ofport"
+	return 1
+}
+
+# settle H...: the hosts' revalidators have run once more, so that flow
+# statistics are up to date and flow changes are in the datapath.
+settle() {
+	local h
+	for h in "$@"; do
+		happctl "$h" revalidator/wait >/dev/null ||
+			t_error "h$h: revalidator/wait failed"
+	done
+}
+
+# transfer H1 H2: a TCP transfer of 2 MiB from H1 to H2's vm0 address;
+# prints what H2 received (byte count and SHA-256) and what H1 sent.
+transfer() {
+	local d
+	d=$(dir "$2")
+	rm -f "$d/tcp.ready" "$d/tcp.out"
+	on "$2" /usr/bin/python3 - "${over[$2]}" "$d" <<'PY' &
+import hashlib, socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5201))
+s.listen(1)
+s.settimeout(20)
+open(sys.argv[2] + "/tcp.ready", "w").close()
+h, n = hashlib.sha256(), 0
+try:
+    c, _ = s.accept()
+    c.settimeout(20)
+    while True:
+        b = c.recv(65536)
+        if not b:
+            break
+        h.update(b)
+        n += len(b)
+except OSError as e:  # the check below fails on what was received
+    print(f"TCP server: {e}", file=sys.stderr)
+open(sys.argv[2] + "/tcp.out", "w").write(f"{n} {h.hexdigest()}\n")
+PY
+	local server=$!
+	wait_until 10 test -e "$d/tcp.ready" || { t_error "TCP server did not start"; return 1; }
+	on "$1" /usr/bin/python3 - "${over[$2]}" <<'PY'
+import hashlib, random, socket, sys
+data = random.Random(7).randbytes(2 << 20)
+try:
+    c = socket.create_connection((sys.argv[1], 5201), timeout=20)
+    c.sendall(data)
+    c.close()
+except OSError as e:  # the check below fails: nothing was received
+    print(f"TCP client: {e}", file=sys.stderr)
+print(len(data), hashlib.sha256(data).hexdigest())
+PY
+	wait "$server"
+	cat "$d/tcp.out" 2>/dev/null
+}
+
+# ---- Setup ---------------------------------------------------------------
+
+echo "$T_NAME: OVS from $ovs, run dir $tmp"
+for h in $hosts; do
+	if ! start_host "$h"; then
+		fail "host h$h starts" "$(tail -n 20 "$(dir "$h")"/*.log 2>/dev/null)"
+		t_done
+	fi
+done
+pass "three hosts with their own ovsdb-server and ovs-vswitchd"
+check "hA set up (trusts nobody)" setup_host A ""
+check "hB set up (trusts hA: 198.51.100.1, 2001:db8:100::1)" \
+	setup_host B "198.51.100.1,2001:db8:100::1"
+check "hC set up (trusts nobody)" setup_host C ""
+check "veth hA-hB" link A B
+check "veth hB-hC" link B C
+for h in $hosts; do
+	check "h$h: mdtun port t0 is up" hport_ok "$h" t0
+done
+check_match "hB: tnl/ports/show lists the mdtun UDP port" \
+	'^mdtun_sys_7081 \([0-9]+\) ref_cnt=1$' happctl B tnl/ports/show
+
+# ---- Flows ---------------------------------------------------------------
+
+check "hA: vm0 to hB (198.51.100.2), tun_id 0x2a, tun_metadata0 0xabc, mark 0x77" \
+	send_flow A 198.51.100.2 0x2a 0xabc
+check "hC: the same, from untrusted hC" send_flow C 198.51.100.2 0x2a 0xabc
+for h in A C; do
+	check "h$h: t0 to vm0" hofctl "$h" add-flow "priority=10,in_port=2,actions=output:1"
+done
+check "hB: vm0 to hA (198.51.100.1)" hofctl B add-flow \
+	"priority=10,in_port=1,actions=set_field:198.51.100.1->tun_dst,set_field:0x2a->tun_id,output:2"
+check "hB delivers tun_id 0x2a, tun_metadata0 0xabc, mark 0x77 (cookie 0x1)" \
+	hofctl B add-flow "cookie=0x1,priority=20,in_port=2,tun_id=0x2a,tun_metadata0=0xabc,pkt_mark=0x77,actions=output:1"
+check "the same from 2001:db8:100::1 (cookie 0x3)" hofctl B add-flow \
+	"cookie=0x3,priority=30,in_port=2,tun_ipv6_src=2001:db8:100::1,tun_id=0x2a,tun_metadata0=0xabc,pkt_mark=0x77,actions=output:1"
+check "hB drops the rest from t0 (cookie 0x2)" \
+	hofctl B add-flow "cookie=0x2,priority=1,in_port=2,actions=drop"
+
+# ---- IPv4 underlay -------------------------------------------------------
+
+check_within "hA pings hB's vm0 through mdtun (IPv4 underlay)" 30 \
+	ping_ok A 192.0.2.2
+check "and 5 of 5 pings" on A busybox ping -c 5 -A -W 2 192.0.2.2
+tcp=$(transfer A B)
+sent=$(printf '%s\n' "$tcp" | sed -n 1p)
+[[ $sent =~ ^2097152\ [0-9a-f]{64}$ ]] || t_error "the TCP client did not run: $tcp"
+check_eq "TCP: 2 MiB from hA to hB's vm0, intact" "$sent" \
+	"$(printf '%s\n' "$tcp" | sed -n 2p)"
+settle B
+check_ge "hB delivered them with their metadata and restored mark (flow 0x1)" \
+	6 "$(packets B 0x1)"
+check_ge "hB counted the restored marks" 6 "$(counter B rx_mark_restored)"
+check_match "hA's datapath flow pushes the VNI, tun_metadata0 and the mark" \
+	'tnl_push\(tnl_port\([0-9]+\),header\(.*ipv4\(src=198\.51\.100\.1,dst=198\.51\.100\.2,proto=17,.*mdtun\(vni=0x2a,options\(\{class=0xffff,type=0x1,len=4,0x00000abc\}\{class=0xfff7,type=0x1,len=4,0x00000077\}\)\)\)' \
+	happctl A dpctl/dump-flows
+
+# not_delivered NAME H: H's pings to hB's vm0 fail, hB drops them (flow
+# 0x2 grows: they did arrive) and delivers none of them (flow 0x1).
+not_delivered() {
+	local drops good
+	settle "$2" B
+	drops=$(packets B 0x2) && good=$(packets B 0x1) || return
+	check_fails "$1: h$2's pings fail" on "$2" busybox ping -c 2 -W 1 192.0.2.2
+	check_within "$1: they reached hB and were dropped" 10 grown B 0x2 "$drops"
+	settle B
+	check_eq "$1: none was delivered" "$good" "$(packets B 0x1)"
+}
+
+check "hA now sets tun_metadata0 0xbad" send_flow A 198.51.100.2 0x2a 0xbad
+not_delivered "a wrong tun_metadata0" A
+check "hA now sends with tun_id 0x2b" send_flow A 198.51.100.2 0x2b 0xabc
+not_delivered "a wrong tun_id" A
+check "hA sends as before" send_flow A 198.51.100.2 0x2a 0xabc
+settle A
+check_within "hA's pings arrive again" 10 ping_ok A 192.0.2.2
+
+# hC sends what hA sends, but hB does not trust it: the mark is not
+# restored, so the packets miss flow 0x1.  hA is silent meanwhile, so that
+# the restore counter is hC's alone.
+check "hA sends nothing for now" \
+	hofctl A add-flow "priority=10,in_port=1,actions=drop"
+settle A B
+untrusted=$(counter B rx_carry_untrusted)
+restored=$(counter B rx_mark_restored)
+not_delivered "from an untrusted sender" C
+check_ge "hB counted hC's marks as untrusted" $((untrusted + 1)) \
+	"$(counter B rx_carry_untrusted)"
+settle B
+check_eq "and restored none of them" "$restored" "$(counter B rx_mark_restored)"
+
+# ---- IPv6 underlay -------------------------------------------------------
+
+check "hA: vm0 to hB again, over IPv6 (2001:db8:100::2)" \
+	send_flow A 2001:db8:100::2 0x2a 0xabc
+check "hB: vm0 to hA over IPv6 (2001:db8:100::1)" hofctl B add-flow \
+	"priority=10,in_port=1,actions=set_field:2001:db8:100::1->tun_ipv6_dst,set_field:0x2a->tun_id,output:2"
+settle A B
+v6=$(packets B 0x3)
+check_within "hA pings hB's vm0 through mdtun (IPv6 underlay)" 30 \
+	ping_ok A 192.0.2.2
+tcp=$(transfer A B)
+sent=$(printf '%s\n' "$tcp" | sed -n 1p)
+[[ $sent =~ ^2097152\ [0-9a-f]{64}$ ]] || t_error "the TCP client did not run: $tcp"
+check_eq "TCP over the IPv6 underlay, intact" "$sent" \
+	"$(printf '%s\n' "$tcp" | sed -n 2p)"
+settle B
+check_ge "hB delivered them through the IPv6 flow, mark restored (0x3)" \
+	$((v6 + 2)) "$(packets B 0x3)"
+check_match "hA's datapath flow pushes an IPv6 header" \
+	'tnl_push\(tnl_port\([0-9]+\),header\(.*ipv6\(src=2001:db8:100::1,dst=2001:db8:100::2,.*mdtun\(vni=0x2a,' \
+	happctl A dpctl/dump-flows
+
+t_done
