@@ -207,6 +207,33 @@ suite_ovs_userspace() {
 		"$srcdir/tests/ovs-userspace"
 }
 
+# OVS's own tests of its tunnels (make check-ovs-testsuite: the patched OVS
+# with the plugin linked in, no kernel module): every selected test passes
+# and as many ran as tests/baseline.txt says ("ovs-testsuite tunnels N").
+suite_ovs_testsuite() {
+	local log rc ok all want
+	# Never read an earlier run's results.
+	rm -f "$builddir/ovs-build/tests/testsuite.log"
+	log=$(mktemp)
+	"${MAKE:-make}" -C "$builddir" check-ovs-testsuite >"$log" 2>&1
+	rc=$?
+	tail -n 40 "$log"
+	rm -f "$log"
+	log=$builddir/ovs-build/tests/testsuite.log
+	ok=$(grep -c '^[0-9]*\. .*: ok ' "$log" 2>/dev/null)
+	all=$(sed -n 's/^All \([0-9]*\) tests were successful\.$/\1/p' "$log" 2>/dev/null)
+	want=$(expected ovs-testsuite tunnels)
+	passed=$((passed + ${ok:-0}))
+	if [ "$rc" -ne 0 ] || [ -z "$all" ] || [ "${ok:-0}" != "$all" ]; then
+		echo "== ovs-testsuite: make exited with status $rc; ${ok:-0} ok, \"All ${all:-?} tests were successful\" ${all:+found}${all:-missing}"
+		note_fail ovs-testsuite
+	fi
+	if [ "${ok:-0}" != "${want:-none}" ]; then
+		echo "== ovs-testsuite: ${ok:-0} tests passed, tests/baseline.txt says ${want:-nothing}"
+		note_fail ovs-testsuite
+	fi
+}
+
 if [ ! -r "$baseline" ]; then
 	echo "run-checks: cannot read $baseline"
 	note_fail baseline
