@@ -19,7 +19,6 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 ovs=$(cd "${OVS_BUILD:-$top/ovs-build}" && pwd) || exit 1
 secs=${BENCH_SECONDS:-3}
 reps=${BENCH_REPS:-3}
-out=${BENCH_JSON:-}
 tunnels=${BENCH_TUNNELS:-g0 t0}	# (a subset when debugging)
 PATH=$ovs/vswitchd:$ovs/ovsdb:$ovs/utilities:$PATH
 export OVS_PKGDATADIR=$ovs
@@ -148,7 +147,5 @@ echo
 echo "OVS userspace datapath, 64-byte UDP, median of $reps x ${secs} s (min-max):"
 printf '  %-8s %9d packets/s (%d-%d)\n' geneve "$gm" "$glo" "$ghi" mdtun "$mm" "$mlo" "$mhi"
 echo "  bench: userspace mdtun / geneve    $ratio"
-if [ -n "$out" ]; then
-	printf '{"userspace_pps": {"geneve": {"median": %d, "min": %d, "max": %d}, "mdtun": {"median": %d, "min": %d, "max": %d}, "ratio": %s}}\n' \
-		"$gm" "$glo" "$ghi" "$mm" "$mlo" "$mhi" "$ratio" >"$out"
-fi
+printf 'bench-json {"userspace_pps": {"seconds": %d, "reps": %d, "geneve": {"median": %d, "min": %d, "max": %d}, "mdtun": {"median": %d, "min": %d, "max": %d}, "ratio_mdtun_geneve": %s}}\n' \
+	"$secs" "$reps" "$gm" "$glo" "$ghi" "$mm" "$mlo" "$mhi" "$ratio"
