@@ -72,6 +72,21 @@ except Exception: print("ERROR")')
 		results[$t]="${results[$t]:-} $bps"
 	done
 done
+# BENCH_PROFILE=DIR (a directory the VM can write: under $MDTUN_VM_OUT):
+# a system-wide cpu-clock profile of one more run through geneve and
+# through mdtun, the top symbols in DIR/PEER.txt (docs/performance.md).
+if [ -n "${BENCH_PROFILE:-}" ]; then
+	mkdir -p "$BENCH_PROFILE"
+	for t in geneve mdtun; do
+		perf record -q -e cpu-clock -a -g -o "$BENCH_PROFILE/$t.data" -- \
+			ip netns exec bA iperf3 -c "${dst[$t]}" -t "$secs" \
+			>/dev/null 2>"$BENCH_PROFILE/$t.err" &&
+		perf report -q -i "$BENCH_PROFILE/$t.data" --no-children \
+			--sort symbol --stdio -g none 2>>"$BENCH_PROFILE/$t.err" |
+			grep -v '^$' | head -n 100 >"$BENCH_PROFILE/$t.txt" ||
+			echo "profile of $t failed" >&2
+	done
+fi
 # stats VALUES: "median min max" of the values.
 stats() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)], v[1], v[NR]}'; }
 declare -A med lo hi
