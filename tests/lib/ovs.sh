@@ -15,3 +15,32 @@ stop_daemon() {
 	rm -f "$pidfile"
 }
 
+
+# A private Open vSwitch whose files all live in one directory DIR: the
+# database DIR/conf.db, and for each daemon its pidfile, control socket
+# (NAME.ctl) and log (NAME.log) in DIR; the schema comes from
+# $OVS_PKGDATADIR.
+ovs_env() { echo "OVS_RUNDIR=$1 OVS_DBDIR=$1 OVS_LOGDIR=$1 OVS_SYSCONFDIR=$1"; }
+
+# ovs_start_db DIR: a new database, served by ovsdb-server on DIR/db.sock.
+ovs_start_db() {
+	local d=$1
+	mkdir -p "$d" &&
+	ovsdb-tool create "$d/conf.db" "$OVS_PKGDATADIR/vswitchd/vswitch.ovsschema" &&
+	env $(ovs_env "$d") ovsdb-server "$d/conf.db" --remote="punix:$d/db.sock" \
+		--pidfile="$d/ovsdb-server.pid" --detach --no-chdir -vconsole:off \
+		--log-file="$d/ovsdb-server.log" --unixctl="$d/ovsdb-server.ctl" &&
+	env $(ovs_env "$d") ovs-vsctl --db="unix:$d/db.sock" --timeout=60 --no-wait init
+}
+
+# ovs_start_vswitchd DIR NETNS [OPTION...]: ovs-vswitchd for DIR's
+# database, inside network namespace NETNS ("" for this one), with more
+# options (e.g. --disable-system).
+ovs_start_vswitchd() {
+	local d=$1 netns=$2 in=()
+	shift 2
+	[ -n "$netns" ] && in=(ip netns exec "$netns")
+	"${in[@]}" env $(ovs_env "$d") ovs-vswitchd "unix:$d/db.sock" "$@" \
+		--pidfile="$d/ovs-vswitchd.pid" --detach --no-chdir -vconsole:off \
+		--log-file="$d/ovs-vswitchd.log" --unixctl="$d/ovs-vswitchd.ctl"
+}

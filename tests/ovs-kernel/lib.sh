@@ -68,7 +68,7 @@ under_ip() { echo "198.51.100.$1"; }
 under_ip6() { echo "2001:db8:1::$1"; }
 over_ip() { echo "192.0.2.$1"; }
 
-henv() { echo "OVS_RUNDIR=$tmp/$1 OVS_DBDIR=$tmp/$1 OVS_LOGDIR=$tmp/$1 OVS_SYSCONFDIR=$tmp/$1"; }
+henv() { ovs_env "$tmp/$1"; }
 vsctl() { local h=$1; shift; env $(henv "$h") ovs-vsctl --db="unix:$tmp/$h/db.sock" --timeout=60 "$@"; }
 ofctl() { local h=$1; shift; env $(henv "$h") ovs-ofctl "$@"; }
 appctl() { local h=$1; shift; ovs-appctl --timeout=60 -t "$tmp/$h/ovs-vswitchd.ctl" "$@"; }
@@ -76,26 +76,8 @@ dpctl() { local h=$1; shift; ip netns exec "$(hns "$h")" ovs-dpctl "$@"; }
 inh() { local h=$1; shift; ip netns exec "$(hns "$h")" "$@"; }
 ine() { local h=$1; shift; ip netns exec "$(ens "$h")" "$@"; }
 
-start_ovsdb() {
-	local h=$1
-	mkdir -p "$tmp/$h"
-	ovsdb-tool create "$tmp/$h/conf.db" "$ovs/vswitchd/vswitch.ovsschema" &&
-	env $(henv "$h") ovsdb-server "$tmp/$h/conf.db" \
-		--remote="punix:$tmp/$h/db.sock" \
-		--pidfile="$tmp/$h/ovsdb-server.pid" --detach --no-chdir \
-		-vconsole:off --log-file="$tmp/$h/ovsdb-server.log" \
-		--unixctl="$tmp/$h/ovsdb-server.ctl" &&
-	vsctl "$h" --no-wait init
-}
-
-start_vswitchd() {
-	local h=$1
-	ip netns exec "$(hns "$h")" env $(henv "$h") ovs-vswitchd \
-		"unix:$tmp/$h/db.sock" \
-		--pidfile="$tmp/$h/ovs-vswitchd.pid" --detach --no-chdir \
-		-vconsole:off --log-file="$tmp/$h/ovs-vswitchd.log" \
-		--unixctl="$tmp/$h/ovs-vswitchd.ctl"
-}
+start_ovsdb() { ovs_start_db "$tmp/$1"; }
+start_vswitchd() { ovs_start_vswitchd "$tmp/$1" "$(hns "$1")"; }
 
 # add_host K: host K with its endpoint, daemons and bridge br0 (port pK);
 # the namespace "sw" must exist (add_hosts makes it).
@@ -147,6 +129,20 @@ add_hosts() {
 			echo "neigh replace 2001:db8:2::$j lladdr $(mac "$j") dev eth0"
 		done | ip -n "$(ens "$k")" -batch - || return 1
 	done
+}
+
+# test_hosts N: the usual start of a test: the modules where modprobe
+# finds them, openvswitch.ko, hosts 1..N (three checks); ends the test if
+# the hosts cannot be set up.
+test_hosts() {
+	check "vport-mdtun.ko and mdtun.ko installed for modprobe" install_modules
+	check "modprobe openvswitch" modprobe openvswitch
+	if add_hosts "$1"; then
+		pass "hosts 1-$1: ovsdb-server, ovs-vswitchd, br0"
+	else
+		fail "hosts set up"
+		t_done
+	fi
 }
 
 t_cleanup() {

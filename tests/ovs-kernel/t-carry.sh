@@ -32,14 +32,7 @@
 #       a clean refusal, the plugin reports it, nothing crashes.
 . "$(dirname "$0")/lib.sh"
 
-check "vport-mdtun.ko and mdtun.ko installed for modprobe" install_modules
-check "modprobe openvswitch" modprobe openvswitch
-if add_hosts 2; then
-	pass "hosts 1 and 2: ovsdb-server, ovs-vswitchd, br0"
-else
-	fail "hosts set up"
-	t_done
-fi
+test_hosts 2
 
 DEV=mdtun_sys_7081
 # vport HOST: openvswitch.ko's view of the mdtun vport (type and options).

@@ -21,17 +21,10 @@
 #       either side (the flow for it counts, the delivery flow does not).
 . "$(dirname "$0")/lib.sh"
 
-check "vport-mdtun.ko and mdtun.ko installed for modprobe" install_modules
-check "modprobe openvswitch" modprobe openvswitch
 # The userspace datapath's internal ports are tap devices.
 check "modprobe tun, /dev/net/tun" sh -c 'modprobe tun &&
 	{ [ -c /dev/net/tun ] || { mkdir -p /dev/net && mknod /dev/net/tun c 10 200; }; }'
-if add_hosts 2; then
-	pass "hosts 1 and 2: ovsdb-server, ovs-vswitchd, br0"
-else
-	fail "hosts set up"
-	t_done
-fi
+test_hosts 2
 
 # ---- Host 2 on the userspace datapath ----------------------------------------
 echo "$T_NAME: host 2 moves to the userspace datapath, at $SECONDS s"

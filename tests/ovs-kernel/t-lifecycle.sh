@@ -22,14 +22,7 @@
 #       both vport_mdtun and mdtun unload.
 . "$(dirname "$0")/lib.sh"
 
-check "vport-mdtun.ko and mdtun.ko installed for modprobe" install_modules
-check "modprobe openvswitch" modprobe openvswitch
-if add_hosts 2; then
-	pass "hosts 1 and 2: ovsdb-server, ovs-vswitchd, br0"
-else
-	fail "hosts set up"
-	t_done
-fi
+test_hosts 2
 
 # t0 on host H, and flows that take everything from pH to t0 and back.
 setup_t0() {

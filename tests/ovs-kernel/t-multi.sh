@@ -20,14 +20,7 @@
 # wire as they do for geneve.
 . "$(dirname "$0")/lib.sh"
 
-check "vport-mdtun.ko and mdtun.ko installed for modprobe" install_modules
-check "modprobe openvswitch" modprobe openvswitch
-if add_hosts 3; then
-	pass "hosts 1-3: ovsdb-server, ovs-vswitchd, br0"
-else
-	fail "hosts set up"
-	t_done
-fi
+test_hosts 3
 
 # meta_of J: the tun_metadata0 value that host J's packets carry.
 meta_of() { printf '0x%x' $((0x100 + $1)); }

@@ -25,21 +25,13 @@ DB=unix:$tmp/db.sock
 
 # ---- Daemons ---------------------------------------------------------------
 
-start_ovsdb() {
-	ovsdb-tool create "$tmp/conf.db" "$ovs/vswitchd/vswitch.ovsschema" &&
-	ovsdb-server "$tmp/conf.db" --remote="punix:$tmp/db.sock" \
-		--pidfile="$tmp/ovsdb-server.pid" --detach --no-chdir -vconsole:off \
-		--log-file="$tmp/ovsdb-server.log" \
-		--unixctl="$tmp/ovsdb-server.ctl" &&
-	vsctl --no-wait init
-}
+start_ovsdb() { ovs_start_db "$tmp"; }
 
 # VSWITCHD_OPTS: more options, e.g. --enable-dummy for dummy datapaths.
 start_vswitchd() {
-	ovs-vswitchd "$DB" --disable-system --disable-system-route ${VSWITCHD_OPTS:-} \
-		--pidfile="$tmp/ovs-vswitchd.pid" --detach --no-chdir -vconsole:off \
-		--log-file="$tmp/ovs-vswitchd.log" \
-		--unixctl="$tmp/ovs-vswitchd.ctl"
+	# shellcheck disable=SC2086 # a list of options
+	ovs_start_vswitchd "$tmp" "" --disable-system --disable-system-route \
+		${VSWITCHD_OPTS:-}
 }
 
 cleanup() {

@@ -111,6 +111,8 @@ def receiver(payload, trusted, outer_tos=0):
         counters[f"rx_{field}_restored"] += 1
     vni = int.from_bytes(payload[4:7], "big")
     match = [f"tun_id={vni:#x}", f"tun_src={TRUSTED if trusted else UNTRUSTED}",
+             # A mark that is not restored is 0 after the pop (OVS clears
+             # the packet's metadata): the designed value, not a default.
              f"pkt_mark={restored.get('mark', 0):#x}",
              "tun_flags=+oam" if payload[0] & 0x08 else "tun_flags=-oam"]
     for opt_class, opt_type, data in tlvs(payload):

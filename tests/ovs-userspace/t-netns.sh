@@ -64,17 +64,10 @@ trap 'cleanup_hosts; cleanup' EXIT
 start_host() {
 	local h=$1 d
 	d=$(dir "$h")
-	mkdir -p "$d" && ip netns add "${ns[$h]}" && on "$h" ip link set lo up &&
-	ovsdb-tool create "$d/conf.db" "$ovs/vswitchd/vswitch.ovsschema" &&
-	ovsdb-server "$d/conf.db" --remote="punix:$d/db.sock" \
-		--pidfile="$d/ovsdb-server.pid" --detach --no-chdir -vconsole:off \
-		--log-file="$d/ovsdb-server.log" --unixctl="$d/ovsdb-server.ctl" &&
-	hvsctl "$h" --no-wait init &&
-	on "$h" env OVS_RUNDIR="$d" OVS_DBDIR="$d" OVS_LOGDIR="$d" \
-		ovs-vswitchd "unix:$d/db.sock" --disable-system \
-		--disable-system-route --pidfile="$d/ovs-vswitchd.pid" --detach \
-		--no-chdir -vconsole:off --log-file="$d/ovs-vswitchd.log" \
-		--unixctl="$d/ovs-vswitchd.ctl"
+	ip netns add "${ns[$h]}" && on "$h" ip link set lo up &&
+	ovs_start_db "$d" &&
+	ovs_start_vswitchd "$d" "${ns[$h]}" --disable-system \
+		--disable-system-route
 }
 
 # setup_host H TRUST: the bridges, addresses, routes and TLV map of host H;
@@ -250,16 +243,22 @@ check "the same from 2001:db8:100::1 (cookie 0x3)" hofctl B add-flow \
 check "hB drops the rest from t0 (cookie 0x2)" \
 	hofctl B add-flow "cookie=0x2,priority=1,in_port=2,actions=drop"
 
+# check_transfer NAME: 2 MiB over TCP from hA to hB's vm0 (transfer); the
+# sender must have run, and the receiver got the same length and hash.
+check_transfer() {
+	local tcp sent
+	tcp=$(transfer A B)
+	sent=$(printf '%s\n' "$tcp" | sed -n 1p)
+	[[ $sent =~ ^2097152\ [0-9a-f]{64}$ ]] || t_error "the TCP client did not run: $tcp"
+	check_eq "$1" "$sent" "$(printf '%s\n' "$tcp" | sed -n 2p)"
+}
+
 # ---- IPv4 underlay -------------------------------------------------------
 
 check_within "hA pings hB's vm0 through mdtun (IPv4 underlay)" 30 \
 	ping_ok A 192.0.2.2
 check "and 5 of 5 pings" on A busybox ping -c 5 -A -W 2 192.0.2.2
-tcp=$(transfer A B)
-sent=$(printf '%s\n' "$tcp" | sed -n 1p)
-[[ $sent =~ ^2097152\ [0-9a-f]{64}$ ]] || t_error "the TCP client did not run: $tcp"
-check_eq "TCP: 2 MiB from hA to hB's vm0, intact" "$sent" \
-	"$(printf '%s\n' "$tcp" | sed -n 2p)"
+check_transfer "TCP: 2 MiB from hA to hB's vm0, intact"
 settle B
 check_ge "hB delivered them with their metadata and restored mark (flow 0x1)" \
 	6 "$(packets B 0x1)"
@@ -312,11 +311,7 @@ settle A B
 v6=$(packets B 0x3)
 check_within "hA pings hB's vm0 through mdtun (IPv6 underlay)" 30 \
 	ping_ok A 192.0.2.2
-tcp=$(transfer A B)
-sent=$(printf '%s\n' "$tcp" | sed -n 1p)
-[[ $sent =~ ^2097152\ [0-9a-f]{64}$ ]] || t_error "the TCP client did not run: $tcp"
-check_eq "TCP over the IPv6 underlay, intact" "$sent" \
-	"$(printf '%s\n' "$tcp" | sed -n 2p)"
+check_transfer "TCP over the IPv6 underlay, intact"
 settle B
 check_ge "hB delivered them through the IPv6 flow, mark restored (0x3)" \
 	$((v6 + 2)) "$(packets B 0x3)"

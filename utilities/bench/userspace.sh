@@ -23,9 +23,10 @@ tunnels=${BENCH_TUNNELS:-g0 t0}	# (a subset when debugging)
 PATH=$ovs/vswitchd:$ovs/ovsdb:$ovs/utilities:$PATH
 export OVS_PKGDATADIR=$ovs
 tmp=$(mktemp -d /tmp/mdtun-bench-us.XXXXXX)
+. "$top/tests/lib/ovs.sh"	# ovs_start_db, ovs_start_vswitchd
 
 nsx() { local n=$1; shift; ip netns exec "$n" "$@"; }
-henv() { echo "OVS_RUNDIR=$tmp/$1 OVS_DBDIR=$tmp/$1 OVS_LOGDIR=$tmp/$1"; }
+henv() { ovs_env "$tmp/$1"; }
 vsctl() { local h=$1; shift; env $(henv "$h") ovs-vsctl --db="unix:$tmp/$h/db.sock" --timeout=30 "$@"; }
 ofctl() { local h=$1; shift; env $(henv "$h") ovs-ofctl "$@"; }
 appctl() { local h=$1; shift; ovs-appctl --timeout=30 -t "$tmp/$h/ovs-vswitchd.ctl" "$@"; }
@@ -50,7 +51,6 @@ trap cleanup EXIT
 # bridges.
 host() {
 	local h=$1 n=$2 peer=198.51.100.$((3 - $2))
-	mkdir -p "$tmp/$h"
 	ip netns add "bue$h" &&
 	ip -n "bus$h" link set lo up && ip -n "bue$h" link set lo up &&
 	ip link add p netns "bus$h" type veth peer name eth0 netns "bue$h" &&
@@ -58,16 +58,8 @@ host() {
 	ip -n "bue$h" link set eth0 up mtu 1400 &&
 	nsx "bue$h" ethtool -K eth0 tx off >/dev/null &&
 	ip -n "bus$h" link set p up || return 1
-	ovsdb-tool create "$tmp/$h/conf.db" "$ovs/vswitchd/vswitch.ovsschema" &&
-	env $(henv "$h") ovsdb-server "$tmp/$h/conf.db" \
-		--remote="punix:$tmp/$h/db.sock" --pidfile="$tmp/$h/ovsdb-server.pid" \
-		--detach --no-chdir -vconsole:off --log-file="$tmp/$h/ovsdb-server.log" \
-		--unixctl="$tmp/$h/ovsdb-server.ctl" &&
-	vsctl "$h" --no-wait init &&
-	nsx "bus$h" env $(henv "$h") ovs-vswitchd "unix:$tmp/$h/db.sock" \
-		--pidfile="$tmp/$h/ovs-vswitchd.pid" --detach --no-chdir \
-		-vconsole:off --log-file="$tmp/$h/ovs-vswitchd.log" \
-		--unixctl="$tmp/$h/ovs-vswitchd.ctl" &&
+	ovs_start_db "$tmp/$h" &&
+	ovs_start_vswitchd "$tmp/$h" "bus$h" &&
 	vsctl "$h" add-br brp -- set bridge brp datapath_type=netdev \
 		-- add-port brp ul \
 		-- add-br br0 -- set bridge br0 datapath_type=netdev \
