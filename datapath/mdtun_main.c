@@ -1469,9 +1469,9 @@ static void mdtun_setup(struct net_device *dev)
 /*
  * Outer headers in front of the inner frame: IP, UDP, mdtun header and the
  * metadata.  A fixed device knows its metadata (just the carried fields);
- * a collect-md device budgets headroom for the largest area but its default
- * MTU only for the carried fields, since options from OVS or tc vary and a
- * 252-byte worst case would cost every user that never sends options.
+ * a collect-md device budgets headroom and its default MTU only for the
+ * carried fields, since options from OVS or tc vary and a 252-byte worst
+ * case would cost every user that never sends options.
  */
 static unsigned int mdtun_overhead(const struct mdtun_cfg *cfg, u32 carry)
 {
@@ -1488,13 +1488,22 @@ static unsigned int mdtun_default_mtu(const struct mdtun_cfg *cfg, u32 carry)
 	return ETH_DATA_LEN - mdtun_overhead(cfg, carry) - ETH_HLEN;
 }
 
-/* The transmit path reads needed_headroom without RTNL. */
+/*
+ * Room in front of a packet for the outer headers: the underlay's link-layer
+ * header (an Ethernet one, aligned as LL_RESERVED_SPACE() aligns it) and
+ * mdtun_overhead(), so that a locally generated packet is not reallocated
+ * in mdtun_push_header().  A collect-md device reserves nothing for the
+ * options, which vary per packet: the OVS datapath gives every port of a
+ * bridge the largest headroom of its ports, so a 252-byte reserve would be
+ * paid by every packet through that bridge, while a packet with options
+ * pays for its own reallocation only when its buffer has no room left.
+ * The transmit path reads needed_headroom without RTNL.
+ */
 static void mdtun_set_headroom(struct net_device *dev,
 			       const struct mdtun_cfg *cfg, u32 carry)
 {
-	unsigned int md = cfg->collect_md ? MDTUN_MD_MAX_LEN : 0;
-
-	WRITE_ONCE(dev->needed_headroom, mdtun_overhead(cfg, carry) + md);
+	WRITE_ONCE(dev->needed_headroom,
+		   HH_DATA_ALIGN(ETH_HLEN) + mdtun_overhead(cfg, carry));
 }
 
 /* ---- Netlink configuration ----------------------------------------------- */
