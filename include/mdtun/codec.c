@@ -346,6 +346,7 @@ enum mdtun_status mdtun_md_validate(const mdtun_u8 *md, size_t md_len,
 	if (wk) {
 		wk->present = 0;
 		wk->critical = 0;
+		wk->has_critical = false;
 	}
 	if (md_len > MDTUN_MD_MAX_LEN)
 		return MDTUN_ERR_MD_TOO_LONG;
@@ -361,8 +362,12 @@ enum mdtun_status mdtun_md_validate(const mdtun_u8 *md, size_t md_len,
 		mdtun_u8 type = tlv.type & (mdtun_u8)~MDTUN_TLV_TYPE_CRIT;
 		bool crit = mdtun_tlv_is_critical(&tlv);
 
-		if (crit && !(hdr_flags & MDTUN_F_CRIT))
-			return MDTUN_ERR_CRIT_FLAG;
+		if (crit) {
+			if (!(hdr_flags & MDTUN_F_CRIT))
+				return MDTUN_ERR_CRIT_FLAG;
+			if (wk)
+				wk->has_critical = true;
+		}
 
 		if (tlv.opt_class != MDTUN_OPT_CLASS) {
 			if (crit && !(policy & MDTUN_POLICY_PASS_FOREIGN))

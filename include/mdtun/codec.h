@@ -103,10 +103,14 @@ enum mdtun_wk_type {
 /*
  * Decoded well-known fields: bit MDTUN_WK_BIT(type) of @present marks each
  * field present, the same bit of @critical those sent critical.
+ * @has_critical: some TLV of the area, of any class, has the critical bit
+ * (the C flag its sender sets), so that a sender learns it from the same
+ * walk that validates the area.
  */
 struct mdtun_wk_fields {
 	mdtun_u32 present;
 	mdtun_u32 critical;
+	bool has_critical;
 	mdtun_u32 mark;
 	mdtun_u32 priority;
 	mdtun_u32 in_port;
@@ -249,7 +253,11 @@ enum mdtun_status mdtun_md_validate(const mdtun_u8 *md, size_t md_len,
 				    mdtun_u8 hdr_flags, unsigned int policy,
 				    struct mdtun_wk_fields *wk);
 
-/* True if some TLV in the (valid) area has the critical bit. */
+/*
+ * True if some TLV in the (valid) area has the critical bit; for an area
+ * that is validated anyway, mdtun_md_validate() reports it in
+ * @wk->has_critical without a second walk.
+ */
 bool mdtun_md_has_critical(const mdtun_u8 *md, size_t md_len);
 
 /*

@@ -129,6 +129,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	CHECK(!mdtun_md_has_critical(data + MDTUN_HDR_LEN, hdr.md_len) ||
 	      (hdr.flags & MDTUN_F_CRIT));
+	/* The validating walk sees the same critical bits as the lone one. */
+	CHECK(wk.has_critical ==
+	      mdtun_md_has_critical(data + MDTUN_HDR_LEN, hdr.md_len));
 	/* Critical fields are among those present; applying them all passes,
 	 * applying none fails exactly when one is critical.
 	 */

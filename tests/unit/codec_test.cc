@@ -482,6 +482,24 @@ TEST(Validate, HasCritical) {
   EXPECT_FALSE(mdtun_md_has_critical(nullptr, 0));
 }
 
+// The validating walk reports the C flag a sender must set: any class.
+TEST(Validate, ReportsHasCritical) {
+  mdtun_wk_fields wk{};
+  Bytes none = MdBuilder().Tlv(0x0101, 1, {}).Wk(MDTUN_WK_MARK, 1).Area();
+  Bytes foreign = MdBuilder().Tlv(0x0101, 1, {}).Tlv(0x0101, 0x81, {}).Area();
+  Bytes own = MdBuilder().Wk(MDTUN_WK_MARK | MDTUN_TLV_TYPE_CRIT, 1).Area();
+  wk.has_critical = true;
+  ASSERT_EQ(MDTUN_OK, Validate(none, MDTUN_F_CRIT, MDTUN_POLICY_PASS_FOREIGN, &wk));
+  EXPECT_FALSE(wk.has_critical);
+  ASSERT_EQ(MDTUN_OK, Validate(foreign, MDTUN_F_CRIT, MDTUN_POLICY_PASS_FOREIGN, &wk));
+  EXPECT_TRUE(wk.has_critical);
+  ASSERT_EQ(MDTUN_OK, Validate(own, MDTUN_F_CRIT, MDTUN_POLICY_PASS_FOREIGN, &wk));
+  EXPECT_TRUE(wk.has_critical);
+  EXPECT_EQ(MDTUN_WK_BIT(MDTUN_WK_MARK), wk.critical);
+  ASSERT_EQ(MDTUN_OK, Validate({}, 0, 0, &wk));
+  EXPECT_FALSE(wk.has_critical);
+}
+
 // ---- Encoding -------------------------------------------------------------------
 
 TEST(Encode, TlvPutLayout) {
