@@ -827,39 +827,57 @@ static void mdtun_sock_detach(struct mdtun_dev *mdev)
 
 /* ---- Transmit ------------------------------------------------------------ */
 
-/* The encoded header and metadata for one packet. */
+/*
+ * What one packet's mdtun header and metadata will hold, decided before the
+ * skb is scrubbed (which clears the mark) and written straight into the
+ * skb by mdtun_push_header() once there is room: the options from the
+ * tunnel info (collect-md), then the carried fields the options do not
+ * already hold.
+ */
 struct mdtun_txhdr {
-	unsigned int len;
-	u8 buf[MDTUN_HDR_LEN + MDTUN_MD_MAX_LEN];
+	struct mdtun_hdr hdr;
+	const u8 *opts;			/* options copied first, or NULL */
+	u8 opts_len;
+	u32 add;			/* MDTUN_CARRY_* fields to append */
+	u32 mark;
+	u32 priority;
 };
 
-/*
- * Build header and metadata: the options from the tunnel info (collect-md),
- * then carried fields the options do not already hold.  Must run before
- * the skb is scrubbed, which clears the mark.  Returns 0 or the
- * MDTUN_STAT_TX_* counter to charge the drop to.
- */
-static int mdtun_build_txhdr(struct mdtun_dev *mdev, struct sk_buff *skb,
-			     const struct ip_tunnel_info *info,
-			     const struct mdtun_params *p,
-			     struct mdtun_txhdr *txh)
+/* Bytes from the start of the mdtun header to the inner frame. */
+static unsigned int mdtun_txhdr_len(const struct mdtun_txhdr *txh)
 {
-	u8 *md = txh->buf + MDTUN_HDR_LEN;
-	struct mdtun_wk_fields wk = { 0 };
-	struct mdtun_hdr hdr = { 0 };
-	bool added = false;
-	size_t md_len = 0;
+	return MDTUN_HDR_LEN + txh->hdr.md_len;
+}
+
+/*
+ * Decide the header and metadata.  The options are walked once, to check
+ * them and to learn which well-known fields and whether a critical TLV they
+ * hold; without options there is nothing to walk (carried fields are never
+ * critical).  Returns 0 or the MDTUN_STAT_TX_* counter to charge the drop
+ * to.
+ */
+static int mdtun_plan_txhdr(struct mdtun_dev *mdev, struct sk_buff *skb,
+			    const struct ip_tunnel_info *info,
+			    const struct mdtun_params *p,
+			    struct mdtun_txhdr *txh)
+{
+	struct mdtun_wk_fields wk;
+	unsigned int md_len = 0;
+	u32 present = 0;
 	u64 tun_id;
 
+	txh->hdr.flags = 0;
+	txh->opts = NULL;
+	txh->opts_len = 0;
 	if (mdev->cfg.collect_md) {
 		tun_id = be64_to_cpu(info->key.tun_id);
 		if (tun_id > MDTUN_VNI_MAX)
 			return MDTUN_STAT_TX_BAD_OPTIONS;
-		hdr.vni = tun_id;
+		txh->hdr.vni = tun_id;
 		if (info->key.tun_flags & TUNNEL_OAM)
-			hdr.flags |= MDTUN_F_OAM;
+			txh->hdr.flags |= MDTUN_F_OAM;
 	} else {
-		hdr.vni = mdev->cfg.vni;
+		txh->hdr.vni = mdev->cfg.vni;
 	}
 
 	if (mdev->cfg.collect_md && info->options_len) {
@@ -870,41 +888,58 @@ static int mdtun_build_txhdr(struct mdtun_dev *mdev, struct sk_buff *skb,
 		/* Only Geneve-style options share our TLV encoding. */
 		if (!(info->key.tun_flags & TUNNEL_GENEVE_OPT))
 			return MDTUN_STAT_TX_BAD_OPTIONS;
-		/* C flag is derived below, so do not fault it here. */
+		/* The C flag is derived here, so do not fault it. */
 		st = mdtun_md_validate(opts, info->options_len, MDTUN_F_CRIT,
 				       MDTUN_POLICY_PASS_FOREIGN, &wk);
 		if (st == MDTUN_ERR_MD_TOO_LONG)
 			return MDTUN_STAT_TX_MD_TOO_LONG;
 		if (st != MDTUN_OK)
 			return MDTUN_STAT_TX_BAD_OPTIONS;
-		memcpy(md, opts, info->options_len);
+		if (wk.has_critical)
+			txh->hdr.flags |= MDTUN_F_CRIT;
+		present = wk.present;
+		txh->opts = opts;
+		txh->opts_len = info->options_len;
 		md_len = info->options_len;
 	}
 
-	if ((p->carry & MDTUN_CARRY_MARK) &&
-	    !(wk.present & MDTUN_WK_BIT(MDTUN_WK_MARK))) {
-		if (mdtun_wk_put(md, MDTUN_MD_MAX_LEN, &md_len, MDTUN_WK_MARK,
-				 skb->mark) != MDTUN_OK)
+	txh->add = p->carry & MDTUN_CARRY_ALL;
+	if (present & MDTUN_WK_BIT(MDTUN_WK_MARK))
+		txh->add &= ~MDTUN_CARRY_MARK;
+	if (present & MDTUN_WK_BIT(MDTUN_WK_PRIORITY))
+		txh->add &= ~MDTUN_CARRY_PRIORITY;
+	if (txh->add) {
+		md_len += mdtun_carry_md_len(txh->add);
+		if (md_len > MDTUN_MD_MAX_LEN)
 			return MDTUN_STAT_TX_MD_TOO_LONG;
-		added = true;
-	}
-	if ((p->carry & MDTUN_CARRY_PRIORITY) &&
-	    !(wk.present & MDTUN_WK_BIT(MDTUN_WK_PRIORITY))) {
-		if (mdtun_wk_put(md, MDTUN_MD_MAX_LEN, &md_len,
-				 MDTUN_WK_PRIORITY, skb->priority) != MDTUN_OK)
-			return MDTUN_STAT_TX_MD_TOO_LONG;
-		added = true;
-	}
-	if (added)
+		txh->mark = skb->mark;
+		txh->priority = skb->priority;
 		mdtun_count(mdev, MDTUN_STAT_TX_CARRY_ADDED);
+	}
+	txh->hdr.protocol = MDTUN_PROTO_ETH;
+	txh->hdr.md_len = md_len;
+	return 0;
+}
 
-	if (mdtun_md_has_critical(md, md_len))
-		hdr.flags |= MDTUN_F_CRIT;
-	hdr.protocol = MDTUN_PROTO_ETH;
-	hdr.md_len = md_len;
-	if (mdtun_hdr_build(txh->buf, MDTUN_HDR_LEN, &hdr) != MDTUN_OK)
-		return MDTUN_STAT_TX_BAD_OPTIONS;
-	txh->len = MDTUN_HDR_LEN + md_len;
+/* Write the planned header and metadata at @buf. */
+static int mdtun_write_txhdr(u8 *buf, const struct mdtun_txhdr *txh)
+{
+	u8 *md = buf + MDTUN_HDR_LEN;
+	size_t md_len = txh->opts_len;
+
+	if (mdtun_hdr_build(buf, MDTUN_HDR_LEN, &txh->hdr) != MDTUN_OK)
+		return -EINVAL;
+	if (txh->opts_len)
+		memcpy(md, txh->opts, txh->opts_len);
+	/* The plan left room for these: they cannot fail. */
+	if ((txh->add & MDTUN_CARRY_MARK) &&
+	    mdtun_wk_put(md, txh->hdr.md_len, &md_len, MDTUN_WK_MARK,
+			 txh->mark) != MDTUN_OK)
+		return -EINVAL;
+	if ((txh->add & MDTUN_CARRY_PRIORITY) &&
+	    mdtun_wk_put(md, txh->hdr.md_len, &md_len, MDTUN_WK_PRIORITY,
+			 txh->priority) != MDTUN_OK)
+		return -EINVAL;
 	return 0;
 }
 
@@ -913,6 +948,7 @@ static int mdtun_push_header(struct sk_buff *skb, struct dst_entry *dst,
 			     const struct mdtun_txhdr *txh,
 			     unsigned int ip_hlen, bool udp_sum, bool xnet)
 {
+	unsigned int hlen = mdtun_txhdr_len(txh);
 	int min_headroom;
 	int err;
 
@@ -920,7 +956,7 @@ static int mdtun_push_header(struct sk_buff *skb, struct dst_entry *dst,
 	skb_scrub_packet(skb, xnet);
 
 	min_headroom = LL_RESERVED_SPACE(dst->dev) + dst->header_len +
-		       ip_hlen + sizeof(struct udphdr) + txh->len;
+		       ip_hlen + sizeof(struct udphdr) + hlen;
 	err = skb_cow_head(skb, min_headroom);
 	if (unlikely(err))
 		return err;
@@ -930,7 +966,9 @@ static int mdtun_push_header(struct sk_buff *skb, struct dst_entry *dst,
 	if (err)
 		return err;
 
-	memcpy(__skb_push(skb, txh->len), txh->buf, txh->len);
+	err = mdtun_write_txhdr(__skb_push(skb, hlen), txh);
+	if (unlikely(err))
+		return err;
 	skb_set_inner_protocol(skb, htons(ETH_P_TEB));
 	return 0;
 }
@@ -1056,7 +1094,7 @@ static int mdtun_xmit4(struct sk_buff *skb, struct net_device *dev,
 
 	err = skb_tunnel_check_pmtu(skb, &rt->dst,
 				    ETH_HLEN + sizeof(struct iphdr) +
-				    sizeof(struct udphdr) + txh->len,
+				    MDTUN_BASE_HLEN + txh->hdr.md_len,
 				    netif_is_any_bridge_port(dev));
 	if (err < 0) {
 		mdtun_count(mdev, MDTUN_STAT_TX_NOMEM);
@@ -1154,7 +1192,7 @@ static int mdtun_xmit6(struct sk_buff *skb, struct net_device *dev,
 
 	err = skb_tunnel_check_pmtu(skb, dst,
 				    ETH_HLEN + sizeof(struct ipv6hdr) +
-				    sizeof(struct udphdr) + txh->len,
+				    MDTUN_BASE_HLEN + txh->hdr.md_len,
 				    netif_is_any_bridge_port(dev));
 	if (err < 0) {
 		mdtun_count(mdev, MDTUN_STAT_TX_NOMEM);
@@ -1218,7 +1256,7 @@ static netdev_tx_t mdtun_xmit(struct sk_buff *skb, struct net_device *dev)
 		info = &mdev->info;
 	}
 
-	stat = mdtun_build_txhdr(mdev, skb, info, p, &txh);
+	stat = mdtun_plan_txhdr(mdev, skb, info, p, &txh);
 	if (stat) {
 		mdtun_count(mdev, stat);
 		err = -EINVAL;
