@@ -57,14 +57,20 @@ void RunCase(benchmark::State& state, CaseFn fn, bench_case_id id) {
   }
 }
 
-void Build(benchmark::State& s, bench_case_id id) { RunCase(s, bench_build, id); }
-void Parse(benchmark::State& s, bench_case_id id) { RunCase(s, bench_parse, id); }
-void Memcpy(benchmark::State& s, bench_case_id id) { RunCase(s, bench_copy, id); }
+void Build(benchmark::State& s, bench_case_id id) {
+  RunCase(s, bench_build, id);
+}
+void Parse(benchmark::State& s, bench_case_id id) {
+  RunCase(s, bench_parse, id);
+}
+void Memcpy(benchmark::State& s, bench_case_id id) {
+  RunCase(s, bench_copy, id);
+}
 
 // Names: <kind>/<case>; the peer of build/X and parse/X is memcpy/X.
-#define CODEC_CASE(id, name)                 \
-  BENCHMARK_CAPTURE(Build, name, id);        \
-  BENCHMARK_CAPTURE(Parse, name, id);        \
+#define CODEC_CASE(id, name)          \
+  BENCHMARK_CAPTURE(Build, name, id); \
+  BENCHMARK_CAPTURE(Parse, name, id); \
   BENCHMARK_CAPTURE(Memcpy, name, id)
 CODEC_CASE(BENCH_0_TLV, 0_tlv);
 CODEC_CASE(BENCH_4_TLV, 4_tlv);
@@ -77,13 +83,19 @@ class RatioReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
-    for (const Run& r : runs)
-      if (!r.error_occurred) ns_[r.benchmark_name()] = r.GetAdjustedRealTime();
+    for (const Run& r : runs) {
+      if (r.error_occurred)
+        failed_++;
+      else
+        ns_[r.benchmark_name()] = r.GetAdjustedRealTime();
+    }
   }
   const std::map<std::string, double>& ns() const { return ns_; }
+  int failed() const { return failed_; }
 
  private:
   std::map<std::string, double> ns_;
+  int failed_ = 0;
 };
 
 }  // namespace
@@ -92,35 +104,34 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   RatioReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
+  // A case that failed is no number: fail rather than leave a gap.
+  if (reporter.failed()) {
+    std::printf("codec-bench: %d cases failed\n", reporter.failed());
+    return 1;
+  }
   const auto& ns = reporter.ns();
   auto peer = ns.find("BM_Memcpy1500");
   if (peer == ns.end() || peer->second <= 0) return 1;
-  std::printf("\ncodec cost per packet (ns), as a ratio of a memcpy of the "
-              "same header + area bytes and of one 1500-byte memcpy "
-              "(%.1f ns) in this run:\n",
-              peer->second);
-  int missing = 0;
+  std::printf(
+      "\ncodec cost per packet (ns), as a ratio of a memcpy of the "
+      "same header + area bytes and of one 1500-byte memcpy "
+      "(%.1f ns) in this run:\n",
+      peer->second);
+  // Every case run with its peer (all of them unless --benchmark_filter).
   for (const char* kind : {"Build", "Parse"}) {
     for (int id = 0; id < BENCH_N_CASES; id++) {
       bench_case c;
-      if (bench_case_init(&c, static_cast<bench_case_id>(id)) != 0) {
-        missing++;
-        continue;
-      }
+      if (bench_case_init(&c, static_cast<bench_case_id>(id)) != 0) return 1;
       const std::string name = std::string(kind) + "/" + c.name;
       auto t = ns.find(name);
       auto same = ns.find(std::string("Memcpy/") + c.name);
-      if (t == ns.end() || same == ns.end() || same->second <= 0) {
-        missing++;
-        continue;
-      }
-      std::printf("  bench: %-28s %6.1f ns %6.2f x memcpy(%3zu) %6.2f x "
-                  "memcpy(1500)\n",
-                  name.c_str(), t->second, t->second / same->second,
-                  c.wire_len, t->second / peer->second);
+      if (t == ns.end() || same == ns.end() || same->second <= 0) continue;
+      std::printf(
+          "  bench: %-28s %6.1f ns %6.2f x memcpy(%3zu) %6.2f x "
+          "memcpy(1500)\n",
+          name.c_str(), t->second, t->second / same->second, c.wire_len,
+          t->second / peer->second);
     }
   }
-  // A case that failed is no number: say so rather than leave a gap.
-  if (missing) std::printf("codec-bench: %d cases gave no time\n", missing);
-  return missing ? 1 : 0;
+  return 0;
 }
