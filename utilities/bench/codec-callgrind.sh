@@ -39,8 +39,10 @@ for iters in "$n" "$((2 * n))"; do
 		die "the driver failed under valgrind: $(tail -5 "$tmp/$iters/valgrind.log")"
 done
 if [ -n "${CODEC_CALLGRIND_OUT:-}" ]; then
-	mkdir -p "$CODEC_CALLGRIND_OUT" && cp "$tmp/$n"/cg.out.* "$CODEC_CALLGRIND_OUT"/ ||
+	if ! mkdir -p "$CODEC_CALLGRIND_OUT" ||
+		! cp "$tmp/$n"/cg.out.* "$CODEC_CALLGRIND_OUT"/; then
 		die "cannot keep the dumps in $CODEC_CALLGRIND_OUT"
+	fi
 fi
 
 python3 - "$tmp" "$n" "$(valgrind --version)" <<'PY'
