@@ -11,7 +11,7 @@ set -eu
 
 PACKAGES="
 autoconf automake libtool pkg-config make gcc g++ clang libclang-rt-14-dev
-libgtest-dev libgmock-dev libbenchmark-dev
+libgtest-dev libgmock-dev libbenchmark-dev valgrind
 libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
 linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod
 openvswitch-source libssl-dev libcap-ng-dev libunbound-dev python3
