@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The codec benchmarks' per-packet cases: see codec_cases.h.  bench_build()
- * and bench_parse() follow mdtun_build_txhdr() and mdtun_udp_encap_recv()
- * in datapath/mdtun_main.c call for call; keep them in step when those
- * change.
+ * and bench_parse() follow mdtun_plan_txhdr() + mdtun_write_txhdr() and
+ * mdtun_udp_encap_recv() in datapath/mdtun_main.c call for call; keep them
+ * in step when those change.
  */
 #include "codec_cases.h"
 
@@ -65,37 +65,46 @@ int bench_case_init(struct bench_case *c, enum bench_case_id id)
 int bench_build(const struct bench_case *c, mdtun_u8 *out)
 {
 	mdtun_u8 *md = out + MDTUN_HDR_LEN;
-	struct mdtun_wk_fields wk = { 0 };
-	struct mdtun_hdr hdr = { 0 };
+	unsigned int add = c->carry;
+	struct mdtun_wk_fields wk;
+	struct mdtun_hdr hdr;
 	size_t md_len = 0;
 
+	/* mdtun_plan_txhdr(): one validating walk, none without options. */
+	hdr.flags = 0;
 	hdr.vni = c->vni;
 	if (c->opts_len) {
-		enum mdtun_status st;
-
-		st = mdtun_md_validate(c->opts, c->opts_len, MDTUN_F_CRIT,
-				       MDTUN_POLICY_PASS_FOREIGN, &wk);
-		if (st != MDTUN_OK)
+		if (mdtun_md_validate(c->opts, c->opts_len, MDTUN_F_CRIT,
+				      MDTUN_POLICY_PASS_FOREIGN, &wk) != MDTUN_OK)
 			return -1;
+		if (wk.has_critical)
+			hdr.flags |= MDTUN_F_CRIT;
+		if (wk.present & MDTUN_WK_BIT(MDTUN_WK_MARK))
+			add &= ~BENCH_CARRY_MARK;
+		if (wk.present & MDTUN_WK_BIT(MDTUN_WK_PRIORITY))
+			add &= ~BENCH_CARRY_PRIORITY;
+	}
+	hdr.protocol = MDTUN_PROTO_ETH;
+	hdr.md_len = (mdtun_u16)(c->opts_len +
+				 (add & BENCH_CARRY_MARK ? 8 : 0) +
+				 (add & BENCH_CARRY_PRIORITY ? 8 : 0));
+	if (hdr.md_len > MDTUN_MD_MAX_LEN)
+		return -1;
+
+	/* mdtun_write_txhdr(): in place, where the skb has room. */
+	if (mdtun_hdr_build(out, MDTUN_HDR_LEN, &hdr) != MDTUN_OK)
+		return -1;
+	if (c->opts_len) {
 		memcpy(md, c->opts, c->opts_len);
 		md_len = c->opts_len;
 	}
-	if ((c->carry & BENCH_CARRY_MARK) &&
-	    !(wk.present & MDTUN_WK_BIT(MDTUN_WK_MARK)) &&
-	    mdtun_wk_put(md, MDTUN_MD_MAX_LEN, &md_len, MDTUN_WK_MARK,
+	if ((add & BENCH_CARRY_MARK) &&
+	    mdtun_wk_put(md, hdr.md_len, &md_len, MDTUN_WK_MARK,
 			 c->mark) != MDTUN_OK)
 		return -1;
-	if ((c->carry & BENCH_CARRY_PRIORITY) &&
-	    !(wk.present & MDTUN_WK_BIT(MDTUN_WK_PRIORITY)) &&
-	    mdtun_wk_put(md, MDTUN_MD_MAX_LEN, &md_len, MDTUN_WK_PRIORITY,
+	if ((add & BENCH_CARRY_PRIORITY) &&
+	    mdtun_wk_put(md, hdr.md_len, &md_len, MDTUN_WK_PRIORITY,
 			 c->priority) != MDTUN_OK)
-		return -1;
-
-	if (mdtun_md_has_critical(md, md_len))
-		hdr.flags |= MDTUN_F_CRIT;
-	hdr.protocol = MDTUN_PROTO_ETH;
-	hdr.md_len = (mdtun_u16)md_len;
-	if (mdtun_hdr_build(out, MDTUN_HDR_LEN, &hdr) != MDTUN_OK)
 		return -1;
 	return (int)(MDTUN_HDR_LEN + md_len);
 }

@@ -68,12 +68,12 @@ enum bench_case_id {
 int bench_case_init(struct bench_case *c, enum bench_case_id id);
 
 /*
- * Transmit: what mdtun_build_txhdr() does per packet: validate the options
- * (deriving nothing from them but the well-known fields present), copy them,
- * append the carried fields they lack, walk the area for a critical TLV,
- * write the header.  Writes header and area to @out (BENCH_WIRE_MAX bytes)
- * and returns their length, or -1.  The kernel then copies these bytes
- * into the skb (mdtun_push_header()): that copy is the memcpy peer.
+ * Transmit: what mdtun_plan_txhdr() and mdtun_write_txhdr() do per packet:
+ * validate the options in one walk that also yields the C flag (no walk
+ * without options), then write the header, copy the options and append
+ * the carried fields they lack.  Writes header and area to @out
+ * (BENCH_WIRE_MAX bytes, where the kernel writes into the skb) and returns
+ * their length, or -1.  The memcpy peer copies the same bytes.
  */
 int bench_build(const struct bench_case *c, mdtun_u8 *out);
 
