@@ -404,13 +404,9 @@ enum mdtun_status mdtun_wk_check_applied(const struct mdtun_wk_fields *wk,
 
 /* ---- Encoding ----------------------------------------------------------------- */
 
-enum mdtun_status mdtun_tlv_put(mdtun_u8 *buf, size_t buf_len, size_t *md_len,
-				mdtun_u16 opt_class, mdtun_u8 type,
-				const mdtun_u8 *data, size_t data_len)
+/* Whether a TLV with @data_len bytes of data fits after @off bytes. */
+static enum mdtun_status tlv_room(size_t buf_len, size_t off, size_t data_len)
 {
-	size_t off = *md_len;
-	size_t i;
-
 	if (data_len % MDTUN_MD_UNIT || data_len > MDTUN_TLV_MAX_DATA_LEN ||
 	    off % MDTUN_MD_UNIT)
 		return MDTUN_ERR_INVALID;
@@ -419,34 +415,57 @@ enum mdtun_status mdtun_tlv_put(mdtun_u8 *buf, size_t buf_len, size_t *md_len,
 		return MDTUN_ERR_MD_TOO_LONG;
 	if (off > buf_len || MDTUN_TLV_HDR_LEN + data_len > buf_len - off)
 		return MDTUN_ERR_NO_SPACE;
-
-	put_be16(buf + off, opt_class);
-	buf[off + 2] = type;
-	buf[off + 3] = (mdtun_u8)(data_len / MDTUN_MD_UNIT);
-	for (i = 0; i < data_len; i++)
-		buf[off + MDTUN_TLV_HDR_LEN + i] = data[i];
-	*md_len = off + MDTUN_TLV_HDR_LEN + data_len;
 	return MDTUN_OK;
 }
 
+static void tlv_put_hdr(mdtun_u8 *p, mdtun_u16 opt_class, mdtun_u8 type,
+			size_t data_len)
+{
+	put_be16(p, opt_class);
+	p[2] = type;
+	p[3] = (mdtun_u8)(data_len / MDTUN_MD_UNIT);
+}
+
+enum mdtun_status mdtun_tlv_put(mdtun_u8 *buf, size_t buf_len, size_t *md_len,
+				mdtun_u16 opt_class, mdtun_u8 type,
+				const mdtun_u8 *data, size_t data_len)
+{
+	enum mdtun_status status = tlv_room(buf_len, *md_len, data_len);
+	mdtun_u8 *p = buf + *md_len;
+	size_t i;
+
+	if (status != MDTUN_OK)
+		return status;
+	tlv_put_hdr(p, opt_class, type, data_len);
+	for (i = 0; i < data_len; i++)
+		p[MDTUN_TLV_HDR_LEN + i] = data[i];
+	*md_len += MDTUN_TLV_HDR_LEN + data_len;
+	return MDTUN_OK;
+}
+
+/* Senders append carried fields per packet: write the value in place. */
 enum mdtun_status mdtun_wk_put(mdtun_u8 *buf, size_t buf_len, size_t *md_len,
 			       mdtun_u8 type, mdtun_u64 value)
 {
 	size_t len = mdtun_wk_len(type);
-	mdtun_u8 data[8];
+	enum mdtun_status status;
+	mdtun_u8 *p;
 
-	if (len == 4) {
-		if (value > 0xffffffffu)
-			return MDTUN_ERR_INVALID;
-		put_be32(data, (mdtun_u32)value);
-	} else if (len == 8) {
-		put_be32(data, (mdtun_u32)(value >> 32));
-		put_be32(data + 4, (mdtun_u32)value);
-	} else {
+	if (!len || (len == 4 && value > 0xffffffffu))
 		return MDTUN_ERR_INVALID;
+	status = tlv_room(buf_len, *md_len, len);
+	if (status != MDTUN_OK)
+		return status;
+	p = buf + *md_len;
+	tlv_put_hdr(p, MDTUN_OPT_CLASS, type, len);
+	if (len == 8) {
+		put_be32(p + MDTUN_TLV_HDR_LEN, (mdtun_u32)(value >> 32));
+		put_be32(p + MDTUN_TLV_HDR_LEN + 4, (mdtun_u32)value);
+	} else {
+		put_be32(p + MDTUN_TLV_HDR_LEN, (mdtun_u32)value);
 	}
-	return mdtun_tlv_put(buf, buf_len, md_len, MDTUN_OPT_CLASS, type,
-			     data, len);
+	*md_len += MDTUN_TLV_HDR_LEN + len;
+	return MDTUN_OK;
 }
 
 enum mdtun_status mdtun_wk_put_fields(mdtun_u8 *buf, size_t buf_len,
