@@ -362,19 +362,25 @@ static void mdtun_rx_decide(const struct mdtun_dev *mdev,
 	}
 }
 
+/* All of one packet's carry decisions in one per-cpu update. */
 static void mdtun_rx_count_carry(struct mdtun_dev *mdev,
 				 const struct mdtun_rx_carry *rc)
 {
-	unsigned int i;
+	struct mdtun_pcpu_stats *s;
 
+	if (!rc->restore && !rc->not_allowed && !rc->untrusted)
+		return;
+	s = get_cpu_ptr(mdev->stats);
+	u64_stats_update_begin(&s->syncp);
 	if (rc->restore & MDTUN_CARRY_MARK)
-		mdtun_count(mdev, MDTUN_STAT_RX_MARK_RESTORED);
+		u64_stats_inc(&s->cnt[MDTUN_STAT_RX_MARK_RESTORED]);
 	if (rc->restore & MDTUN_CARRY_PRIORITY)
-		mdtun_count(mdev, MDTUN_STAT_RX_PRIORITY_RESTORED);
-	for (i = 0; i < rc->not_allowed; i++)
-		mdtun_count(mdev, MDTUN_STAT_RX_CARRY_NOT_ALLOWED);
-	for (i = 0; i < rc->untrusted; i++)
-		mdtun_count(mdev, MDTUN_STAT_RX_CARRY_UNTRUSTED);
+		u64_stats_inc(&s->cnt[MDTUN_STAT_RX_PRIORITY_RESTORED]);
+	u64_stats_add(&s->cnt[MDTUN_STAT_RX_CARRY_NOT_ALLOWED],
+		      rc->not_allowed);
+	u64_stats_add(&s->cnt[MDTUN_STAT_RX_CARRY_UNTRUSTED], rc->untrusted);
+	u64_stats_update_end(&s->syncp);
+	put_cpu_ptr(mdev->stats);
 }
 
 /* A drop of a packet judged by @mdev: its own counter and rx_dropped. */
@@ -861,7 +867,6 @@ static int mdtun_plan_txhdr(struct mdtun_dev *mdev, struct sk_buff *skb,
 			    const struct mdtun_params *p,
 			    struct mdtun_txhdr *txh)
 {
-	struct mdtun_wk_fields wk;
 	unsigned int md_len = 0;
 	u32 present = 0;
 	u64 tun_id;
@@ -883,6 +888,8 @@ static int mdtun_plan_txhdr(struct mdtun_dev *mdev, struct sk_buff *skb,
 	if (mdev->cfg.collect_md && info->options_len) {
 		/* ip_tunnel_info_opts() for a const info: options follow it. */
 		const u8 *opts = (const u8 *)(info + 1);
+		/* Here, so that the stack auto-init zeroes it only if used. */
+		struct mdtun_wk_fields wk;
 		enum mdtun_status st;
 
 		/* Only Geneve-style options share our TLV encoding. */
