@@ -209,6 +209,15 @@ done
 lost1=$(appctl 1 dpctl/show | sed -n 's/.*lost:\([0-9]*\).*/\1/p')
 echo "---- host 1 dpctl/show"
 appctl 1 dpctl/show
+# The handler threads each ovs-vswitchd started ("Overriding
+# n-handler-threads to N, setting n-revalidator-threads to M" / "Starting
+# K threads") and its warnings: a run with 0 handlers or lost upcalls
+# shows here.
+for h in 1 2; do
+	echo "---- host $h ovs-vswitchd.log: threads, warnings and errors"
+	grep -E 'n-handler-threads|Starting [0-9]+ threads|\|(WARN|ERR|EMER)\|' \
+		"$tmp/$h/ovs-vswitchd.log" | tail -n 10
+done
 
 stats() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)], v[1], v[NR]}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "null" }'; }
