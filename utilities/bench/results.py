@@ -59,7 +59,7 @@ SECTIONS = [
     ("userspace_pps", "OVS userspace datapath, 64-byte UDP"),
 ]
 # The median's key: its unit as printed, and the divisor to get there.
-UNITS = {"median_bps": ("Mbit/s", 1e6), "median_pps": ("pkt/s", 1),
+UNITS = {"median_bps": ("Mbit/s", 1000000), "median_pps": ("pkt/s", 1),
          "median": ("pkt/s", 1)}
 
 
@@ -72,8 +72,8 @@ def rows(section):
         for key, (unit, div) in UNITS.items():
             if key in v:
                 lo_key, hi_key = key.replace("median", "min"), key.replace("median", "max")
-                out.append((peer, v[key] / div, v.get(lo_key, 0) / div,
-                            v.get(hi_key, 0) / div, unit))
+                out.append((peer, v[key] // div, v.get(lo_key, 0) // div,
+                            v.get(hi_key, 0) // div, unit))
                 break
     return out
 
