@@ -127,7 +127,19 @@ for _ in $(seq 1 50); do
 	sleep 0.1
 done
 # Every path answers before anything is timed (and the neighbours are
-# resolved, for pktgen, which does no ARP).
+# resolved, for pktgen, which does no ARP).  Meanwhile a flower filter on
+# host B's *_md4 devices counts packets that arrive with exactly the four
+# options, and one on host B's carrying device those restored with the
+# mark and priority that host A's skbedit set: the rows measure what they
+# say (checked, and the filters removed, before the runs).
+for d in gm4 mm4; do
+	b tc filter add dev $d ingress prio 1 protocol all flower enc_key_id 42 \
+		geneve_opts "$OPTS4" action ok || die "flower on $d"
+done
+b tc qdisc add dev mdc clsact &&
+b tc filter add dev mdc ingress prio 1 protocol all basic \
+	match 'meta(nf_mark eq 85) and meta(priority eq 65539)' action ok ||
+	die "tc filter on host B's mdc"
 for t in "${peers[@]}"; do
 	ok=0
 	for _ in 1 2 3 4 5; do
@@ -135,6 +147,22 @@ for t in "${peers[@]}"; do
 	done
 	[ "$ok" = 1 ] || die "no ping reply through $t (${dst[$t]})"
 done
+# tc_hits DEV: packets that host B's ingress filter prio 1 on DEV matched;
+# fails when tc does not say.
+tc_hits() {
+	b tc -s filter show dev "$1" ingress prio 1 |
+		awk '/Sent [0-9]+ bytes [0-9]+ pkt/ { n = $4 } END { if (n == "") exit 1; print n }'
+}
+for d in gm4 mm4; do
+	n=$(tc_hits $d) || die "cannot read the flower filter's count on $d"
+	[ "$n" -ge 1 ] || die "$d: no packet arrived with the four options"
+	echo "bench: $d: $n packets arrived with the four options"
+	b tc filter del dev $d ingress prio 1 || die "flower on $d not removed"
+done
+n=$(tc_hits mdc) || die "cannot read the tc filter's count on host B's mdc"
+[ "$n" -ge 1 ] || die "mdc: no packet arrived with mark 0x55 and priority 1:3"
+echo "bench: mdc: $n packets arrived with mark 0x55 and priority 1:3 restored"
+b tc qdisc del dev mdc clsact || die "host B's mdc clsact not removed"
 
 # tcp PEER STREAMS: bits/s received by iperf3 with STREAMS streams (its
 # last "receiver" line: the sum of the streams); fails when there is none.
