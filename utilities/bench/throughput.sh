@@ -42,7 +42,6 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 ctl=${MDTUN_CTL:-$top/utilities/mdtun-ctl/mdtun-ctl}
 secs=${BENCH_SECONDS:-3}
 reps=${BENCH_REPS:-5}
-PY=/usr/bin/python3
 
 a() { ip netns exec bA "$@"; }
 b() { ip netns exec bB "$@"; }
@@ -99,11 +98,11 @@ for k in A B; do
 	# (before they are up: no packet leaves without).
 	for d in gm0:6082: gm4:6083:"geneve_opts $OPTS4" mm0:7083: \
 		mm4:7084:"geneve_opts $OPTS4"; do
-		IFS=: read -r dev port opts <<<"$d"
-		ip netns exec b$k tc qdisc add dev $dev clsact &&
-		ip netns exec b$k tc filter add dev $dev egress matchall \
+		IFS=: read -r cdev port opts <<<"$d"
+		ip netns exec b$k tc qdisc add dev $cdev clsact &&
+		ip netns exec b$k tc filter add dev $cdev egress matchall \
 			action tunnel_key set src_ip 198.51.100.$n dst_ip $far \
-			id 42 dst_port $port $opts || die "tc tunnel_key on $dev"
+			id 42 dst_port $port $opts || die "tc tunnel_key on $cdev"
 	done
 	for d in gnv mdt mdc gm0 gm4 mm0 mm4; do ip -n b$k link set $d up; done
 done
