@@ -5,7 +5,10 @@
 # the codec's Google Benchmark results (CODEC_JSON, its --benchmark_out
 # file) and the rows that the bench scripts printed as "bench-json {...}"
 # lines in their logs, with the date, the commit and the kernel.  Fails
-# when a log holds no such line (a bench that did not finish).
+# when a log holds no such line (a bench that did not finish).  Then
+# prints one table of every row: median, min-max, and the ratios to the
+# geneve row of the same section (geneve_X for mdtun_X where there is
+# one, like for like) and to the section's no-tunnel row.
 import datetime
 import json
 import os
@@ -43,7 +46,91 @@ def main():
     with open(path, "w") as f:
         json.dump(result, f, indent=2, sort_keys=True)
         f.write("\n")
+    print_table(result)
     print(f"bench results: {path}")
+
+
+# Sections in the order printed, with a title; others follow by name.
+SECTIONS = [
+    ("tcp_bare_devices", "bare devices, TCP, 1 stream"),
+    ("tcp4_bare_devices", "bare devices, TCP, 4 streams"),
+    ("udp64_pps_bare_devices", "bare devices, 64-byte frames (pktgen)"),
+    ("tcp_ovs_kernel", "OVS kernel datapath, TCP"),
+    ("userspace_pps", "OVS userspace datapath, 64-byte UDP"),
+]
+# The median's key: its unit as printed, and the divisor to get there.
+UNITS = {"median_bps": ("Mbit/s", 1000000), "median_pps": ("pkt/s", 1),
+         "median": ("pkt/s", 1)}
+
+
+def rows(section):
+    """(peer, median, min, max, unit) of the section's rows, in order."""
+    out = []
+    for peer, v in section.items():
+        if not isinstance(v, dict):
+            continue
+        for key, (unit, div) in UNITS.items():
+            if key in v:
+                lo_key, hi_key = key.replace("median", "min"), key.replace("median", "max")
+                out.append((peer, v[key] // div, v.get(lo_key, 0) // div,
+                            v.get(hi_key, 0) // div, unit))
+                break
+    return out
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if b else "-"
+
+
+def print_table(result):
+    order = [k for k, _ in SECTIONS if k in result]
+    order += sorted(k for k, v in result.items() if isinstance(v, dict)
+                    and k not in order and rows(v))
+    titles = dict(SECTIONS)
+    print()
+    print("make bench: medians and min-max of the interleaved runs; /geneve: the")
+    print("ratio to the section's geneve row (geneve_X for mdtun_X where there is")
+    print("one), /none: to its no-tunnel row")
+    print(f"  {'peer':<14} {'median':>10} {'min-max':>19} {'unit':<7} "
+          f"{'/geneve':>7} {'/none':>6}")
+    for key in order:
+        r = rows(result[key])
+        if not r:
+            continue
+        med = {peer: m for peer, m, _, _, _ in r}
+        none = next((med[p] for p in ("bare", "notunnel") if p in med), 0)
+        sec = result[key]
+        title = titles.get(key, key)
+        if "reps" in sec:
+            title += f", {sec['reps']} runs x {sec.get('seconds', '?')} s"
+        print(f"  {title}:")
+        for peer, m, lo, hi, unit in r:
+            like = peer.replace("mdtun", "geneve", 1)
+            if not peer.startswith("mdtun") or like not in med:
+                like = "geneve"
+            g = med.get(like, 0)
+            print(f"    {peer:<12} {m:>10.0f} {lo:>9.0f}-{hi:<9.0f} "
+                  f"{unit:<7} {ratio(m, g):>7} {ratio(m, none):>6}")
+    # The issue's targets (issue 10): mdtun >= 1.00x geneve, 4 TLVs >=
+    # 0.95x none, TCP >= 0.90x no tunnel.  Reported, not judged.
+    print("  targets (medians): mdtun/geneve >= 1.00, 4 TLVs/0 TLVs >= 0.95, "
+          "TCP mdtun/no tunnel >= 0.90")
+    for key in order:
+        med = {peer: m for peer, m, _, _, _ in rows(result[key])}
+        pairs = [("mdtun", "geneve"), ("mdtun_carry", "geneve"),
+                 ("mdtun_md4", "geneve_md4"), ("mdtun_tlv4", "geneve_tlv4"),
+                 ("mdtun_md4", "mdtun_md0"), ("mdtun_tlv4", "mdtun")]
+        if key.startswith("tcp"):
+            pairs += [("mdtun", "bare"), ("mdtun", "notunnel")]
+        out = [f"{a}/{b} {ratio(med[a], med[b])}" for a, b in pairs
+               if a in med and b in med]
+        if out:
+            print(f"    {key}: " + ", ".join(out))
+    codec = result.get("codec_ns") or {}
+    if codec:
+        print("  codec (Google Benchmark, ns per iteration):")
+        for name, ns in codec.items():
+            print(f"    {name:<60} {ns:>10.1f} ns")
 
 
 if __name__ == "__main__":
