@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
 #
-# results.py DIR CODEC_JSON LOG...: writes DIR/<date>.json for make bench:
+# results.py DIR CODEC_JSON LOG...: writes DIR/<date>.json (<date>.N.json for
+# the Nth run of a day) for make bench:
 # the codec's Google Benchmark results (CODEC_JSON, its --benchmark_out
 # file) and the rows that the bench scripts printed as "bench-json {...}"
 # lines in their logs, with the date, the commit and the kernel.  Fails
@@ -42,7 +43,13 @@ def main():
         if not found:
             sys.exit(f"results.py: no bench-json line in {log}")
     os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, datetime.date.today().isoformat() + ".json")
+    # A second run the same day keeps the first: <date>.2.json, ...
+    day = datetime.date.today().isoformat()
+    path = os.path.join(out_dir, day + ".json")
+    n = 2
+    while os.path.exists(path):
+        path = os.path.join(out_dir, f"{day}.{n}.json")
+        n += 1
     with open(path, "w") as f:
         json.dump(result, f, indent=2, sort_keys=True)
         f.write("\n")
