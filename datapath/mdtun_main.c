@@ -54,6 +54,11 @@
 
 /* UDP plus the fixed mdtun header: what every packet carries. */
 #define MDTUN_BASE_HLEN		(sizeof(struct udphdr) + MDTUN_HDR_LEN)
+/*
+ * Headroom a collect-md device keeps for options: four 4-byte TLVs, or an
+ * OVN-style option and a few carried pipeline fields.
+ */
+#define MDTUN_MD_OPTS_HEADROOM	32
 /* Bytes one carried 4-byte well-known field adds to the metadata. */
 #define MDTUN_CARRY_TLV_LEN	(MDTUN_TLV_HDR_LEN + 4)
 
@@ -1514,9 +1519,9 @@ static void mdtun_setup(struct net_device *dev)
 /*
  * Outer headers in front of the inner frame: IP, UDP, mdtun header and the
  * metadata.  A fixed device knows its metadata (just the carried fields);
- * a collect-md device budgets headroom and its default MTU only for the
- * carried fields, since options from OVS or tc vary and a 252-byte worst
- * case would cost every user that never sends options.
+ * a collect-md device budgets its default MTU only for the carried fields,
+ * since options from OVS or tc vary and a 252-byte worst case would cost
+ * every user that never sends options (headroom: mdtun_set_headroom()).
  */
 static unsigned int mdtun_overhead(const struct mdtun_cfg *cfg, u32 carry)
 {
@@ -1537,18 +1542,20 @@ static unsigned int mdtun_default_mtu(const struct mdtun_cfg *cfg, u32 carry)
  * Room in front of a packet for the outer headers: the underlay's link-layer
  * header (an Ethernet one, aligned as LL_RESERVED_SPACE() aligns it) and
  * mdtun_overhead(), so that a locally generated packet is not reallocated
- * in mdtun_push_header().  A collect-md device reserves nothing for the
- * options, which vary per packet: the OVS datapath gives every port of a
- * bridge the largest headroom of its ports, so a 252-byte reserve would be
- * paid by every packet through that bridge, while a packet with options
- * pays for its own reallocation only when its buffer has no room left.
- * The transmit path reads needed_headroom without RTNL.
+ * in mdtun_push_header().  A collect-md device adds a budget for a few
+ * options (MDTUN_MD_OPTS_HEADROOM), not the 252-byte maximum: the OVS
+ * datapath gives every port of a bridge the largest headroom of its ports,
+ * so the maximum would be paid by every packet through that bridge, while
+ * a packet with more options pays for its own reallocation.  The transmit
+ * path reads needed_headroom without RTNL.
  */
 static void mdtun_set_headroom(struct net_device *dev,
 			       const struct mdtun_cfg *cfg, u32 carry)
 {
+	unsigned int opts = cfg->collect_md ? MDTUN_MD_OPTS_HEADROOM : 0;
+
 	WRITE_ONCE(dev->needed_headroom,
-		   HH_DATA_ALIGN(ETH_HLEN) + mdtun_overhead(cfg, carry));
+		   HH_DATA_ALIGN(ETH_HLEN) + mdtun_overhead(cfg, carry) + opts);
 }
 
 /* ---- Netlink configuration ----------------------------------------------- */
