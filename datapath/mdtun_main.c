@@ -115,6 +115,19 @@ struct mdtun_params {
 
 struct mdtun_net;
 
+/*
+ * A per-cpu receive queue for packets whose mark or priority was restored.
+ * They must not go through gro_cells (mdtun_rx() says why), and netif_rx()
+ * would put them on the per-cpu backlog that, with RPS, also holds the
+ * underlay's packets still waiting for this driver: under load each packet
+ * would take two places in one queue.  The NAPI poll delivers them as they
+ * are, without merging.  Enqueue and poll run in softirq on the same CPU.
+ */
+struct mdtun_rx_cell {
+	struct sk_buff_head queue;
+	struct napi_struct napi;
+};
+
 /* A UDP socket shared by all devices on one (netns, port, family). */
 struct mdtun_sock {
 	struct list_head list;		/* in mdtun_net.sock_list */
@@ -134,6 +147,7 @@ struct mdtun_dev {
 	struct mdtun_sock __rcu *sock6;
 	struct list_head next;		/* in mdtun_net.dev_list of @net */
 	struct gro_cells gro_cells;
+	struct mdtun_rx_cell __percpu *rx_cells;	/* see mdtun_rx_cell */
 	struct mdtun_pcpu_stats __percpu *stats;
 	struct mdtun_cfg cfg;
 	/* Fixed mode: the tunnel key for transmit and the route cache. */
@@ -395,6 +409,40 @@ static void mdtun_rx_drop(struct mdtun_dev *mdev, unsigned int idx)
 	DEV_STATS_INC(mdev->dev, rx_dropped);
 }
 
+static int mdtun_rx_cell_poll(struct napi_struct *napi, int budget)
+{
+	struct mdtun_rx_cell *cell = container_of(napi, struct mdtun_rx_cell,
+						  napi);
+	struct sk_buff *skb;
+	int done = 0;
+
+	while (done < budget) {
+		skb = __skb_dequeue(&cell->queue);
+		if (!skb)
+			break;
+		netif_receive_skb(skb);
+		done++;
+	}
+	if (done < budget)
+		napi_complete_done(napi, done);
+	return done;
+}
+
+/* Queue @skb on this CPU's cell; NET_RX_DROP (and freed) when full. */
+static int mdtun_rx_cell_queue(struct mdtun_dev *mdev, struct sk_buff *skb)
+{
+	struct mdtun_rx_cell *cell = this_cpu_ptr(mdev->rx_cells);
+
+	if (skb_queue_len(&cell->queue) > READ_ONCE(netdev_max_backlog)) {
+		kfree_skb(skb);
+		return NET_RX_DROP;
+	}
+	__skb_queue_tail(&cell->queue, skb);
+	if (skb_queue_len(&cell->queue) == 1)
+		napi_schedule(&cell->napi);
+	return NET_RX_SUCCESS;
+}
+
 /* Deliver a packet whose header and metadata passed every check. */
 static void mdtun_rx(struct mdtun_dev *mdev, struct mdtun_sock *ms,
 		     struct sk_buff *skb, const struct mdtun_hdr *hdr,
@@ -507,12 +555,13 @@ static void mdtun_rx(struct mdtun_dev *mdev, struct mdtun_sock *ms,
 	 * The device's own GRO (gro_cells) merges the segments of a flow
 	 * without comparing skb->mark or skb->priority, so a merged packet
 	 * would give every segment the first one's values.  Packets with
-	 * restored fields therefore bypass it; mdtun_gro_receive() has
-	 * already merged those whose metadata is byte for byte equal.
+	 * restored fields therefore take the device's receive cells, which
+	 * do not merge; mdtun_gro_receive() has already merged those whose
+	 * metadata is byte for byte equal.
 	 */
 	len = skb->len;
 	if (rc->restore)
-		err = netif_rx(skb);
+		err = mdtun_rx_cell_queue(mdev, skb);
 	else
 		err = gro_cells_receive(&mdev->gro_cells, skb);
 	if (likely(err == NET_RX_SUCCESS))
@@ -1353,6 +1402,51 @@ static int mdtun_fill_metadata_dst(struct net_device *dev, struct sk_buff *skb)
 
 /* ---- Device -------------------------------------------------------------- */
 
+static int mdtun_rx_cells_init(struct mdtun_dev *mdev)
+{
+	int cpu;
+
+	mdev->rx_cells = alloc_percpu(struct mdtun_rx_cell);
+	if (!mdev->rx_cells)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu) {
+		struct mdtun_rx_cell *cell = per_cpu_ptr(mdev->rx_cells, cpu);
+
+		__skb_queue_head_init(&cell->queue);
+		/* Not a device queue: nothing for busy polling to find. */
+		set_bit(NAPI_STATE_NO_BUSY_POLL, &cell->napi.state);
+		netif_napi_add(mdev->dev, &cell->napi, mdtun_rx_cell_poll);
+		napi_enable(&cell->napi);
+	}
+	return 0;
+}
+
+/* Stop the cells; their memory goes with the device (mdtun_destructor()). */
+static void mdtun_rx_cells_stop(struct mdtun_dev *mdev)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct mdtun_rx_cell *cell = per_cpu_ptr(mdev->rx_cells, cpu);
+
+		napi_disable(&cell->napi);
+		__netif_napi_del(&cell->napi);
+		__skb_queue_purge(&cell->queue);
+	}
+}
+
+/*
+ * After the last RCU reader of the device's NAPI list (netpoll) is gone:
+ * unregistration waits for one between ndo_uninit and this destructor.
+ */
+static void mdtun_destructor(struct net_device *dev)
+{
+	struct mdtun_dev *mdev = netdev_priv(dev);
+
+	free_percpu(mdev->rx_cells);
+	mdev->rx_cells = NULL;
+}
+
 static int mdtun_init(struct net_device *dev)
 {
 	struct mdtun_dev *mdev = netdev_priv(dev);
@@ -1372,11 +1466,19 @@ static int mdtun_init(struct net_device *dev)
 	if (err)
 		goto free_stats;
 
-	err = dst_cache_init(&mdev->info.dst_cache, GFP_KERNEL);
+	err = mdtun_rx_cells_init(mdev);
 	if (err)
 		goto free_gro;
+
+	err = dst_cache_init(&mdev->info.dst_cache, GFP_KERNEL);
+	if (err)
+		goto free_cells;
 	return 0;
 
+free_cells:
+	/* Not registered yet: no reader can see the NAPI list. */
+	mdtun_rx_cells_stop(mdev);
+	mdtun_destructor(dev);
 free_gro:
 	gro_cells_destroy(&mdev->gro_cells);
 free_stats:
@@ -1397,6 +1499,7 @@ static void mdtun_uninit(struct net_device *dev)
 	if (p)
 		kfree_rcu(p, rcu);
 	dst_cache_destroy(&mdev->info.dst_cache);
+	mdtun_rx_cells_stop(mdev);
 	gro_cells_destroy(&mdev->gro_cells);
 	free_percpu(mdev->stats);
 	free_percpu(dev->tstats);
@@ -1494,6 +1597,7 @@ static void mdtun_setup(struct net_device *dev)
 	dev->netdev_ops = &mdtun_netdev_ops;
 	dev->ethtool_ops = &mdtun_ethtool_ops;
 	dev->needs_free_netdev = true;
+	dev->priv_destructor = mdtun_destructor;
 	SET_NETDEV_DEVTYPE(dev, &mdtun_type);
 
 	dev->features |= NETIF_F_LLTX;
