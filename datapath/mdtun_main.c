@@ -121,7 +121,9 @@ struct mdtun_net;
  * would put them on the per-cpu backlog that, with RPS, also holds the
  * underlay's packets still waiting for this driver: under load each packet
  * would take two places in one queue.  The NAPI poll delivers them as they
- * are, without merging.  Enqueue and poll run in softirq on the same CPU.
+ * are, without merging.  Enqueue and poll run with BH disabled, usually
+ * on the same CPU, but threaded NAPI (sysfs "threaded") polls from a
+ * kthread on any CPU: the queue's own lock orders them.
  */
 struct mdtun_rx_cell {
 	struct sk_buff_head queue;
@@ -417,7 +419,9 @@ static int mdtun_rx_cell_poll(struct napi_struct *napi, int budget)
 	int done = 0;
 
 	while (done < budget) {
+		spin_lock(&cell->queue.lock);
 		skb = __skb_dequeue(&cell->queue);
+		spin_unlock(&cell->queue.lock);
 		if (!skb)
 			break;
 		netif_receive_skb(skb);
@@ -428,19 +432,35 @@ static int mdtun_rx_cell_poll(struct napi_struct *napi, int budget)
 	return done;
 }
 
-/* Queue @skb on this CPU's cell; NET_RX_DROP (and freed) when full. */
+/*
+ * Queue @skb on this CPU's cell; NET_RX_DROP (freed, and counted in
+ * rx_dropped as the backlog and gro_cells count theirs) when the queue is
+ * full or the device is going down.
+ */
 static int mdtun_rx_cell_queue(struct mdtun_dev *mdev, struct sk_buff *skb)
 {
 	struct mdtun_rx_cell *cell = this_cpu_ptr(mdev->rx_cells);
+	bool first;
 
+	if (unlikely(!netif_running(mdev->dev)))
+		goto drop;
+	spin_lock(&cell->queue.lock);
 	if (skb_queue_len(&cell->queue) > READ_ONCE(netdev_max_backlog)) {
-		kfree_skb(skb);
-		return NET_RX_DROP;
+		spin_unlock(&cell->queue.lock);
+		goto drop;
 	}
 	__skb_queue_tail(&cell->queue, skb);
-	if (skb_queue_len(&cell->queue) == 1)
+	first = skb_queue_len(&cell->queue) == 1;
+	spin_unlock(&cell->queue.lock);
+	/* A poll in progress sees NAPI_STATE_MISSED and runs again. */
+	if (first)
 		napi_schedule(&cell->napi);
 	return NET_RX_SUCCESS;
+
+drop:
+	dev_core_stats_rx_dropped_inc(mdev->dev);
+	kfree_skb(skb);
+	return NET_RX_DROP;
 }
 
 /* Deliver a packet whose header and metadata passed every check. */
@@ -896,7 +916,12 @@ static void mdtun_sock_detach(struct mdtun_dev *mdev)
  */
 struct mdtun_txhdr {
 	struct mdtun_hdr hdr;
-	const u8 *opts;			/* options copied first, or NULL */
+	/*
+	 * Options copied first, or NULL: in the skb's tunnel info, whose dst
+	 * the scrub releases through RCU, so valid until written (the
+	 * transmit path holds rcu_read_lock), as geneve relies on too.
+	 */
+	const u8 *opts;
 	u8 opts_len;
 	u32 add;			/* MDTUN_CARRY_* fields to append */
 	u32 mark;
@@ -1412,7 +1437,7 @@ static int mdtun_rx_cells_init(struct mdtun_dev *mdev)
 	for_each_possible_cpu(cpu) {
 		struct mdtun_rx_cell *cell = per_cpu_ptr(mdev->rx_cells, cpu);
 
-		__skb_queue_head_init(&cell->queue);
+		skb_queue_head_init(&cell->queue);
 		/* Not a device queue: nothing for busy polling to find. */
 		set_bit(NAPI_STATE_NO_BUSY_POLL, &cell->napi.state);
 		netif_napi_add(mdev->dev, &cell->napi, mdtun_rx_cell_poll);
