@@ -315,7 +315,8 @@ mdtun_native_build_header(const struct netdev *netdev,
         const struct nlattr *a = opts.data;
         size_t len = nl_attr_get_size(a);
 
-        /* The C flag is derived below: do not fault it here. */
+        /* The C flag is derived from this walk (wk.has_critical): do not
+         * fault it here. */
         st = mdtun_md_validate(nl_attr_get(a), len, MDTUN_F_CRIT,
                                MDTUN_POLICY_PASS_FOREIGN, &wk);
         if (st != MDTUN_OK) {
@@ -361,8 +362,9 @@ mdtun_native_build_header(const struct netdev *netdev,
     }
 
     memset(&hdr, 0, sizeof hdr);
+    /* Carried fields are never critical: only the options can set C. */
     hdr.flags = ((flow->tunnel.flags & FLOW_TNL_F_OAM ? MDTUN_F_OAM : 0)
-                 | (mdtun_md_has_critical(md, md_len) ? MDTUN_F_CRIT : 0));
+                 | (wk.has_critical ? MDTUN_F_CRIT : 0));
     hdr.protocol = MDTUN_PROTO_ETH;
     hdr.vni = vni;
     hdr.md_len = md_len;
