@@ -7,8 +7,9 @@
  * Each case runs N times in a loop (N: the first argument, default 10000);
  * the counters are zeroed just before each loop and dumped just after it
  * under the name "<kind>/<case>#<round>", so that a dump holds that loop
- * and nothing else (but the few instructions of the two requests).  "nothing/empty" is the same loop around a call that does nothing:
- * its count is the loop's own cost, to subtract.  Every loop runs in two
+ * and nothing else (but the few instructions of the two requests).
+ * "nothing/empty" is the same loop around a call that does nothing: its
+ * count is the loop's own cost, to subtract.  Every loop runs in two
  * rounds, so that the script can check that a count repeats exactly.
  */
 #if defined(__has_include)

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #define BENCH_OPT_CLASS 0x0102	/* a foreign class: not MDTUN_OPT_CLASS */
+/* What one carried 4-byte field adds to the area: TLV header and value. */
+#define BENCH_CARRIED_LEN (MDTUN_TLV_HDR_LEN + 4)
 
 static const struct {
 	const char *name;
@@ -86,8 +88,8 @@ int bench_build(const struct bench_case *c, mdtun_u8 *out)
 	}
 	hdr.protocol = MDTUN_PROTO_ETH;
 	hdr.md_len = (mdtun_u16)(c->opts_len +
-				 (add & BENCH_CARRY_MARK ? 8 : 0) +
-				 (add & BENCH_CARRY_PRIORITY ? 8 : 0));
+				 (add & BENCH_CARRY_MARK ? BENCH_CARRIED_LEN : 0) +
+				 (add & BENCH_CARRY_PRIORITY ? BENCH_CARRIED_LEN : 0));
 	if (hdr.md_len > MDTUN_MD_MAX_LEN)
 		return -1;
 

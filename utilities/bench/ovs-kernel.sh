@@ -30,6 +30,7 @@
 # bench's results file.
 T_NAME=bench-ovs-kernel
 . "$(cd "$(dirname "$0")/../.." && pwd)/tests/ovs-kernel/lib.sh"
+. "$top/utilities/bench/lib.sh"	# bench_stats, bench_ratio
 
 secs=${BENCH_SECONDS:-3}
 reps=${BENCH_REPS:-5}
@@ -219,11 +220,9 @@ for h in 1 2; do
 		"$tmp/$h/ovs-vswitchd.log" | tail -n 10
 done
 
-stats() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)], v[1], v[NR]}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "null" }'; }
 declare -A med lo hi
 for t in "${peers[@]}"; do
-	read -r med[$t] lo[$t] hi[$t] < <(echo "${res[$t]}" | stats)
+	read -r med[$t] lo[$t] hi[$t] < <(echo "${res[$t]}" | bench_stats)
 done
 echo
 echo "OVS kernel datapath, TCP, median of $reps interleaved runs x ${secs} s (TCG VM; compare ratios):"
@@ -231,14 +230,14 @@ printf '  %-12s %8s %15s %9s %9s\n' peer Mbit/s min-max /geneve /notunnel
 for t in "${peers[@]}"; do
 	printf '  %-12s %8d %7d-%-7d %9s %9s\n' "$t" $((med[$t] / 1000000)) \
 		$((lo[$t] / 1000000)) $((hi[$t] / 1000000)) \
-		"$(ratio "${med[$t]}" "${med[geneve]}")" "$(ratio "${med[$t]}" "${med[notunnel]}")"
+		"$(bench_ratio "${med[$t]}" "${med[geneve]}")" "$(bench_ratio "${med[$t]}" "${med[notunnel]}")"
 done
-echo "  bench: ovs-kernel mdtun / geneve            $(ratio "${med[mdtun]}" "${med[geneve]}")"
-echo "  bench: ovs-kernel mdtun tlv4 / geneve tlv4  $(ratio "${med[mdtun_tlv4]}" "${med[geneve_tlv4]}")"
-echo "  bench: ovs-kernel mdtun tlv4 / mdtun        $(ratio "${med[mdtun_tlv4]}" "${med[mdtun]}")"
-echo "  bench: ovs-kernel mdtun+carry / geneve      $(ratio "${med[mdtun_carry]}" "${med[geneve]}")"
-echo "  bench: ovs-kernel mdtun / no tunnel         $(ratio "${med[mdtun]}" "${med[notunnel]}")"
-echo "  bench: ovs-kernel geneve / no tunnel        $(ratio "${med[geneve]}" "${med[notunnel]}")"
+echo "  bench: ovs-kernel mdtun / geneve            $(bench_ratio "${med[mdtun]}" "${med[geneve]}")"
+echo "  bench: ovs-kernel mdtun tlv4 / geneve tlv4  $(bench_ratio "${med[mdtun_tlv4]}" "${med[geneve_tlv4]}")"
+echo "  bench: ovs-kernel mdtun tlv4 / mdtun        $(bench_ratio "${med[mdtun_tlv4]}" "${med[mdtun]}")"
+echo "  bench: ovs-kernel mdtun+carry / geneve      $(bench_ratio "${med[mdtun_carry]}" "${med[geneve]}")"
+echo "  bench: ovs-kernel mdtun / no tunnel         $(bench_ratio "${med[mdtun]}" "${med[notunnel]}")"
+echo "  bench: ovs-kernel geneve / no tunnel        $(bench_ratio "${med[geneve]}" "${med[notunnel]}")"
 if [[ ${lost0:-} =~ ^[0-9]+$ && ${lost1:-} =~ ^[0-9]+$ ]]; then
 	echo "  upcalls lost on host 1 during the runs: $((lost1 - lost0))"
 	lost=$((lost1 - lost0))
@@ -254,9 +253,9 @@ fi
 			"$t" "${med[$t]}" "${lo[$t]}" "${hi[$t]}" "$(echo ${res[$t]} | tr ' ' ',')"
 	done
 	printf ', "ratio_mdtun_geneve": %s, "ratio_mdtun_tlv4_geneve_tlv4": %s, "ratio_mdtun_tlv4_mdtun": %s, "ratio_mdtun_carry_geneve": %s, "ratio_mdtun_notunnel": %s}}\n' \
-		"$(ratio "${med[mdtun]}" "${med[geneve]}")" \
-		"$(ratio "${med[mdtun_tlv4]}" "${med[geneve_tlv4]}")" \
-		"$(ratio "${med[mdtun_tlv4]}" "${med[mdtun]}")" \
-		"$(ratio "${med[mdtun_carry]}" "${med[geneve]}")" \
-		"$(ratio "${med[mdtun]}" "${med[notunnel]}")"
+		"$(bench_ratio "${med[mdtun]}" "${med[geneve]}")" \
+		"$(bench_ratio "${med[mdtun_tlv4]}" "${med[geneve_tlv4]}")" \
+		"$(bench_ratio "${med[mdtun_tlv4]}" "${med[mdtun]}")" \
+		"$(bench_ratio "${med[mdtun_carry]}" "${med[geneve]}")" \
+		"$(bench_ratio "${med[mdtun]}" "${med[notunnel]}")"
 }

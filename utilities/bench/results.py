@@ -79,8 +79,8 @@ def rows(section):
         for key, (unit, div) in UNITS.items():
             if key in v:
                 lo_key, hi_key = key.replace("median", "min"), key.replace("median", "max")
-                out.append((peer, v[key] // div, v.get(lo_key, 0) // div,
-                            v.get(hi_key, 0) // div, unit))
+                out.append((peer, v[key] // div, v[lo_key] // div,
+                            v[hi_key] // div, unit))
                 break
     return out
 

@@ -39,6 +39,7 @@
 # file.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/utilities/bench/lib.sh"	# bench_stats, bench_ratio
 ctl=${MDTUN_CTL:-$top/utilities/mdtun-ctl/mdtun-ctl}
 secs=${BENCH_SECONDS:-3}
 reps=${BENCH_REPS:-5}
@@ -306,15 +307,12 @@ if [ -n "${BENCH_PROFILE:-}" ]; then
 			echo "profile of $t failed" >&2
 	done
 fi
-# stats VALUES: "median min max" of the values.
-stats() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)], v[1], v[NR]}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "null" }'; }
 declare -A med lo hi		# KIND:PEER
 for t in "${peers[@]}"; do
-	read -r med[tcp1:$t] lo[tcp1:$t] hi[tcp1:$t] < <(echo "${tcp1[$t]}" | stats)
-	read -r med[tcp4:$t] lo[tcp4:$t] hi[tcp4:$t] < <(echo "${tcp4[$t]}" | stats)
-	read -r med[pps:$t] lo[pps:$t] hi[pps:$t] < <(echo "${pps[$t]}" | stats)
-	read -r med[sent:$t] lo[sent:$t] hi[sent:$t] < <(echo "${sent[$t]}" | stats)
+	read -r med[tcp1:$t] lo[tcp1:$t] hi[tcp1:$t] < <(echo "${tcp1[$t]}" | bench_stats)
+	read -r med[tcp4:$t] lo[tcp4:$t] hi[tcp4:$t] < <(echo "${tcp4[$t]}" | bench_stats)
+	read -r med[pps:$t] lo[pps:$t] hi[pps:$t] < <(echo "${pps[$t]}" | bench_stats)
+	read -r med[sent:$t] lo[sent:$t] hi[sent:$t] < <(echo "${sent[$t]}" | bench_stats)
 done
 # table KIND TITLE UNIT DIVISOR
 table() {
@@ -325,8 +323,8 @@ table() {
 	for t in "${peers[@]}"; do
 		printf '  %-12s %9d %8d-%-8d %8s %8s\n' "$t" $((med[$1:$t] / $4)) \
 			$((lo[$1:$t] / $4)) $((hi[$1:$t] / $4)) \
-			"$(ratio "${med[$1:$t]}" "${med[$1:geneve]}")" \
-			"$(ratio "${med[$1:$t]}" "${med[$1:bare]}")"
+			"$(bench_ratio "${med[$1:$t]}" "${med[$1:geneve]}")" \
+			"$(bench_ratio "${med[$1:$t]}" "${med[$1:bare]}")"
 	done
 }
 table tcp1 "TCP, one stream" Mbit/s 1000000
@@ -335,13 +333,13 @@ table pps "64-byte frames received per second (pktgen)" pkt/s 1
 echo "  (pktgen sent, median per peer:$(for t in "${peers[@]}"; do printf ' %s %d' "$t" "${med[sent:$t]}"; done))"
 echo
 for k in tcp1 tcp4 pps; do
-	echo "  bench: $k mdtun / geneve               $(ratio "${med[$k:mdtun]}" "${med[$k:geneve]}")"
-	echo "  bench: $k mdtun+carry / geneve         $(ratio "${med[$k:mdtun_carry]}" "${med[$k:geneve]}")"
-	echo "  bench: $k mdtun md4 / geneve md4       $(ratio "${med[$k:mdtun_md4]}" "${med[$k:geneve_md4]}")"
-	echo "  bench: $k mdtun md4 / mdtun md0        $(ratio "${med[$k:mdtun_md4]}" "${med[$k:mdtun_md0]}")"
-	echo "  bench: $k geneve md4 / geneve md0      $(ratio "${med[$k:geneve_md4]}" "${med[$k:geneve_md0]}")"
-	echo "  bench: $k mdtun / bare veth            $(ratio "${med[$k:mdtun]}" "${med[$k:bare]}")"
-	echo "  bench: $k geneve / bare veth           $(ratio "${med[$k:geneve]}" "${med[$k:bare]}")"
+	echo "  bench: $k mdtun / geneve               $(bench_ratio "${med[$k:mdtun]}" "${med[$k:geneve]}")"
+	echo "  bench: $k mdtun+carry / geneve         $(bench_ratio "${med[$k:mdtun_carry]}" "${med[$k:geneve]}")"
+	echo "  bench: $k mdtun md4 / geneve md4       $(bench_ratio "${med[$k:mdtun_md4]}" "${med[$k:geneve_md4]}")"
+	echo "  bench: $k mdtun md4 / mdtun md0        $(bench_ratio "${med[$k:mdtun_md4]}" "${med[$k:mdtun_md0]}")"
+	echo "  bench: $k geneve md4 / geneve md0      $(bench_ratio "${med[$k:geneve_md4]}" "${med[$k:geneve_md0]}")"
+	echo "  bench: $k mdtun / bare veth            $(bench_ratio "${med[$k:mdtun]}" "${med[$k:bare]}")"
+	echo "  bench: $k geneve / bare veth           $(bench_ratio "${med[$k:geneve]}" "${med[$k:bare]}")"
 done
 # One line for make bench's results file (bench/results/DATE.json).
 # section KEY KIND UNIT [MORE]: one JSON object of the KIND rows (with the
@@ -358,11 +356,11 @@ section() {
 			"$extra"
 	done
 	printf ', "ratio_mdtun_geneve": %s, "ratio_mdtun_carry_geneve": %s' \
-		"$(ratio "${med[$2:mdtun]}" "${med[$2:geneve]}")" \
-		"$(ratio "${med[$2:mdtun_carry]}" "${med[$2:geneve]}")"
+		"$(bench_ratio "${med[$2:mdtun]}" "${med[$2:geneve]}")" \
+		"$(bench_ratio "${med[$2:mdtun_carry]}" "${med[$2:geneve]}")"
 	printf ', "ratio_mdtun_md4_geneve_md4": %s, "ratio_mdtun_md4_mdtun_md0": %s, "ratio_geneve_md4_geneve_md0": %s}' \
-		"$(ratio "${med[$2:mdtun_md4]}" "${med[$2:geneve_md4]}")" \
-		"$(ratio "${med[$2:mdtun_md4]}" "${med[$2:mdtun_md0]}")" \
-		"$(ratio "${med[$2:geneve_md4]}" "${med[$2:geneve_md0]}")"
+		"$(bench_ratio "${med[$2:mdtun_md4]}" "${med[$2:geneve_md4]}")" \
+		"$(bench_ratio "${med[$2:mdtun_md4]}" "${med[$2:mdtun_md0]}")" \
+		"$(bench_ratio "${med[$2:geneve_md4]}" "${med[$2:geneve_md0]}")"
 }
 echo "bench-json {$(section tcp_bare_devices tcp1 bps), $(section tcp4_bare_devices tcp4 bps), $(section udp64_pps_bare_devices pps pps ', "frame_bytes": 64, "sender": "pktgen queue_xmit"')}"

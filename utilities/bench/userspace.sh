@@ -24,6 +24,7 @@ PATH=$ovs/vswitchd:$ovs/ovsdb:$ovs/utilities:$PATH
 export OVS_PKGDATADIR=$ovs
 tmp=$(mktemp -d /tmp/mdtun-bench-us.XXXXXX)
 . "$top/tests/lib/ovs.sh"	# ovs_start_db, ovs_start_vswitchd
+. "$top/utilities/bench/lib.sh"	# bench_stats
 
 nsx() { local n=$1; shift; ip netns exec "$n" "$@"; }
 henv() { ovs_env "$tmp/$1"; }
@@ -131,9 +132,8 @@ for r in $(seq 1 "$reps"); do
 		res[$t]="${res[$t]:-} $v"
 	done
 done
-stats() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {printf "%d %d %d", v[int((NR + 1) / 2)], v[1], v[NR]}'; }
-read -r gm glo ghi < <(echo "${res[g0]}" | stats)
-read -r mm mlo mhi < <(echo "${res[t0]}" | stats)
+read -r gm glo ghi < <(echo "${res[g0]}" | bench_stats)
+read -r mm mlo mhi < <(echo "${res[t0]}" | bench_stats)
 ratio=$(awk -v a="$mm" -v b="$gm" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "null" }')
 echo
 echo "OVS userspace datapath, 64-byte UDP, median of $reps x ${secs} s (min-max):"
