@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "mdtun/codec.h"
 #include "mdtun/if_mdtun.h"
 
 namespace mdtun {
@@ -15,6 +16,9 @@ namespace {
 
 constexpr std::string_view kCarryHelp =
     "(expected a comma-separated list of mark, priority; or none)";
+constexpr std::string_view kPortCarryHelp =
+    "(expected a comma-separated list of mark, priority, metadata, in_port, "
+    "reg0 to reg15 or a range of them such as reg0-reg3; or none)";
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
@@ -112,27 +116,78 @@ std::string TrustPrefix::ToString() const {
   return std::string(buf) + "/" + std::to_string(len);
 }
 
+int ParseRegister(std::string_view name) {
+  if (name.size() < 4 || name.size() > 5 || name.substr(0, 3) != "reg") {
+    return -1;
+  }
+  const std::string_view digits = name.substr(3);
+  if ((digits.size() == 2 && digits[0] == '0') ||
+      !std::all_of(digits.begin(), digits.end(),
+                   [](char c) { return c >= '0' && c <= '9'; })) {
+    return -1;
+  }
+  const int n = std::stoi(std::string(digits));
+  return n < MDTUN_WK_NREGS ? n : -1;
+}
+
 std::string ParseCarry(std::string_view value, uint32_t* carry) {
-  uint32_t bits = 0;
+  return ParseCarry(value, carry, nullptr);
+}
+
+std::string ParseCarry(std::string_view value, uint32_t* carry,
+                       uint32_t* pipeline) {
+  const std::string_view help = pipeline ? kPortCarryHelp : kCarryHelp;
+  const std::string what = "invalid carry '" + std::string(value) + "': ";
+  uint32_t bits = 0, fields = 0;
   const auto items = SplitCommas(value);
   if (items.size() == 1 && items[0] == "none") {
     *carry = 0;
+    if (pipeline) {
+      *pipeline = 0;
+    }
     return "";
   }
   for (std::string_view item : items) {
+    const size_t dash = item.find('-');
+    uint32_t field = 0;
     if (item == "mark") {
       bits |= MDTUN_CARRY_MARK;
     } else if (item == "priority") {
       bits |= MDTUN_CARRY_PRIORITY;
+    } else if (item == "metadata") {
+      field = MDTUN_WK_BIT(MDTUN_WK_OF_METADATA);
+    } else if (item == "in_port") {
+      field = MDTUN_WK_BIT(MDTUN_WK_IN_PORT);
+    } else if (ParseRegister(item) >= 0) {
+      field = MDTUN_WK_BIT(MDTUN_WK_REG0 + ParseRegister(item));
+    } else if (dash != std::string_view::npos &&
+               ParseRegister(item.substr(0, dash)) >= 0 &&
+               ParseRegister(item.substr(dash + 1)) >= 0) {
+      const int lo = ParseRegister(item.substr(0, dash));
+      const int hi = ParseRegister(item.substr(dash + 1));
+      if (lo > hi) {
+        return what + "empty register range '" + std::string(item) + "'";
+      }
+      for (int r = lo; r <= hi; r++) {
+        field |= MDTUN_WK_BIT(MDTUN_WK_REG0 + r);
+      }
     } else if (item.empty()) {
-      return "invalid carry '" + std::string(value) + "': empty field " +
-             std::string(kCarryHelp);
+      return what + "empty field " + std::string(help);
     } else {
-      return "invalid carry '" + std::string(value) + "': unknown field '" +
-             std::string(item) + "' " + std::string(kCarryHelp);
+      return what + "unknown field '" + std::string(item) + "' " +
+             std::string(help);
     }
+    if (field && !pipeline) {
+      return what + "'" + std::string(item) +
+             "' is an OpenFlow pipeline field: only an Open vSwitch port "
+             "carries it " + std::string(help);
+    }
+    fields |= field;
   }
   *carry = bits;
+  if (pipeline) {
+    *pipeline = fields;
+  }
   return "";
 }
 
@@ -158,13 +213,40 @@ std::string ParseTrustedRemotes(std::string_view value,
   return "";
 }
 
-std::string FormatCarry(uint32_t carry) {
-  std::string s;
+std::string FormatCarry(uint32_t carry, uint32_t pipeline) {
+  std::vector<std::string> items;
   if (carry & MDTUN_CARRY_MARK) {
-    s = "mark";
+    items.emplace_back("mark");
   }
   if (carry & MDTUN_CARRY_PRIORITY) {
-    s += s.empty() ? "priority" : ",priority";
+    items.emplace_back("priority");
+  }
+  if (pipeline & MDTUN_WK_BIT(MDTUN_WK_OF_METADATA)) {
+    items.emplace_back("metadata");
+  }
+  if (pipeline & MDTUN_WK_BIT(MDTUN_WK_IN_PORT)) {
+    items.emplace_back("in_port");
+  }
+  // Registers in ascending runs: reg0-reg3,reg7.
+  for (int r = 0; r < MDTUN_WK_NREGS; r++) {
+    if (!(pipeline & MDTUN_WK_BIT(MDTUN_WK_REG0 + r))) {
+      continue;
+    }
+    int last = r;
+    while (last + 1 < MDTUN_WK_NREGS &&
+           (pipeline & MDTUN_WK_BIT(MDTUN_WK_REG0 + last + 1))) {
+      last++;
+    }
+    std::string item = "reg" + std::to_string(r);
+    if (last > r) {
+      item += "-reg" + std::to_string(last);
+    }
+    items.push_back(item);
+    r = last;
+  }
+  std::string s;
+  for (const std::string& item : items) {
+    s += (s.empty() ? "" : ",") + item;
   }
   return s;
 }
