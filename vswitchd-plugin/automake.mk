@@ -18,17 +18,21 @@ OVS_PATCHES = \
 	vswitchd-plugin/ovs-patches/0001-netdev-vport-One-default-UDP-port-helper-strict-dst_.patch \
 	vswitchd-plugin/ovs-patches/0002-netdev-vport-Describe-tunnel-types-in-a-table-of-tun.patch \
 	vswitchd-plugin/ovs-patches/0003-netdev-vport-Let-code-linked-into-ovs-vswitchd-provi.patch \
-	vswitchd-plugin/ovs-patches/0004-netdev-Userspace-datapath-support-for-tunnel-provide.patch
+	vswitchd-plugin/ovs-patches/0004-netdev-Userspace-datapath-support-for-tunnel-provide.patch \
+	vswitchd-plugin/ovs-patches/0005-ofproto-dpif-xlate-Let-a-tunnel-class-carry-pipeline.patch \
+	vswitchd-plugin/ovs-patches/0006-ofproto-dpif-trace-Trace-a-tunnel-class-s-options-as.patch
 
 EXTRA_DIST += $(OVS_PATCHES) \
 	vswitchd-plugin/README.md \
 	vswitchd-plugin/ovs-patches/series.sh \
+	tests/ovs-userspace/hosts.sh \
 	tests/ovs-userspace/lib.sh \
 	tests/ovs-userspace/t-bad-config.sh \
 	tests/ovs-userspace/native_plan.py \
 	tests/ovs-userspace/t-basic.sh \
 	tests/ovs-userspace/t-native.sh \
 	tests/ovs-userspace/t-netns.sh \
+	tests/ovs-userspace/t-pipeline.sh \
 	tests/ovs-userspace/t-shared.sh
 
 # The plugin, compiled against the patched tree (only C++-clean headers are
@@ -57,7 +61,9 @@ $(vswitchd_plugin_libmdtun_ovs_plugin_a_OBJECTS): $(OVS_BUILD_DIR)/.patched
 noinst_LIBRARIES += vswitchd-plugin/libmdtun-native.a
 vswitchd_plugin_libmdtun_native_a_SOURCES = \
 	vswitchd-plugin/mdtun-native.c \
-	vswitchd-plugin/mdtun-native.h
+	vswitchd-plugin/mdtun-native.h \
+	vswitchd-plugin/mdtun-native-private.h \
+	vswitchd-plugin/mdtun-pipeline.c
 # OVS's config.h defines PACKAGE_* too: ours (in DEFS) go.
 vswitchd_plugin_libmdtun_native_a_CPPFLAGS = -UPACKAGE -UPACKAGE_BUGREPORT \
 	-UPACKAGE_NAME -UPACKAGE_STRING -UPACKAGE_TARNAME -UPACKAGE_URL \

@@ -28,6 +28,7 @@
 #include <config.h>
 
 #include "mdtun-native.h"
+#include "mdtun-native-private.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -67,6 +68,9 @@ COVERAGE_DEFINE(mdtun_native_bad_outer);
 
 struct mdtun_native_counters {
     atomic_uint64_t n[MDTUN_NATIVE_N_COUNTERS];
+    atomic_uint64_t pipeline[MDTUN_PIPELINE_N_TYPES]
+                            [MDTUN_PIPELINE_N_OUTCOMES];
+    atomic_uint64_t pipeline_tx_no_room;
 };
 
 struct mdtun_native_port {
@@ -98,6 +102,12 @@ counters_new(void)
     for (size_t i = 0; i < MDTUN_NATIVE_N_COUNTERS; i++) {
         atomic_init(&c->n[i], 0);
     }
+    for (size_t i = 0; i < MDTUN_PIPELINE_N_TYPES; i++) {
+        for (size_t j = 0; j < MDTUN_PIPELINE_N_OUTCOMES; j++) {
+            atomic_init(&c->pipeline[i][j], 0);
+        }
+    }
+    atomic_init(&c->pipeline_tx_no_room, 0);
     return c;
 }
 
@@ -230,6 +240,54 @@ port_lookup(ovs_be16 dst_port)
 {
     return table_find(ovsrcu_get(struct mdtun_native_table *, &native_table),
                       ntohs(dst_port));
+}
+
+bool
+mdtun_native_read_pipeline_counters(uint16_t dst_port,
+                                    struct mdtun_pipeline_counters *out)
+{
+    const struct mdtun_native_port *p = port_lookup(htons(dst_port));
+
+    if (!p) {
+        return false;
+    }
+    for (size_t i = 0; i < MDTUN_PIPELINE_N_TYPES; i++) {
+        for (size_t j = 0; j < MDTUN_PIPELINE_N_OUTCOMES; j++) {
+            atomic_read_relaxed(&p->counters->pipeline[i][j],
+                                &out->fields[i][j]);
+        }
+    }
+    atomic_read_relaxed(&p->counters->pipeline_tx_no_room, &out->tx_no_room);
+    return true;
+}
+
+const struct mdtun_native_policy *
+mdtun_native_policy_lookup(ovs_be16 dst_port,
+                           struct mdtun_native_counters **countersp)
+{
+    const struct mdtun_native_port *p = port_lookup(dst_port);
+
+    *countersp = p ? p->counters : &unbound_counters;
+    return p ? &p->policy : NULL;
+}
+
+void
+mdtun_native_count_pipeline(struct mdtun_native_counters *c, unsigned int type,
+                            enum mdtun_pipeline_outcome outcome)
+{
+    uint64_t orig;
+
+    if (type < MDTUN_PIPELINE_N_TYPES && outcome < MDTUN_PIPELINE_N_OUTCOMES) {
+        atomic_add_relaxed(&c->pipeline[type][outcome], 1, &orig);
+    }
+}
+
+void
+mdtun_native_count_pipeline_no_room(struct mdtun_native_counters *c)
+{
+    uint64_t orig;
+
+    atomic_add_relaxed(&c->pipeline_tx_no_room, 1, &orig);
 }
 
 /* ---- Header build and push ---------------------------------------------- */
@@ -426,6 +484,13 @@ source_trusted(const struct mdtun_native_policy *policy, bool ipv6,
         }
     }
     return false;
+}
+
+bool
+mdtun_native_source_trusted(const struct mdtun_native_policy *policy,
+                            const struct flow_tnl *tnl)
+{
+    return source_trusted(policy, !tnl->ip_src && !tnl->ip_dst, tnl);
 }
 
 /* The inner frame's checks (docs/protocol.md, section 8.3, step 7, as far

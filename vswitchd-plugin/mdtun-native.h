@@ -47,6 +47,8 @@ struct mdtun_native_prefix {
 struct mdtun_native_policy {
     uint16_t dst_port;          /* Host order. */
     uint32_t carry;             /* MDTUN_CARRY_*. */
+    uint32_t pipeline;          /* MDTUN_WK_BIT()s of pipeline fields. */
+    int in_port_reg;            /* Register for a sender's in_port, or -1. */
     size_t n_trusted;
     struct mdtun_native_prefix trusted[MDTUN_TRUST_MAX];
 };
@@ -66,6 +68,38 @@ void mdtun_native_put_policy(const struct mdtun_native_policy *);
  * no policy. */
 bool mdtun_native_read_counters(uint16_t dst_port,
                                 uint64_t counters[MDTUN_NATIVE_N_COUNTERS]);
+
+/* What became of the pipeline fields of received packets, counted per
+ * upcall (the translation that installs a datapath flow) for each field by
+ * its well-known type (MDTUN_WK_OF_METADATA, MDTUN_WK_IN_PORT,
+ * MDTUN_WK_REG0 + n), and the outputs refused because the carried fields
+ * did not fit in the options (mdtun-pipeline.c). */
+enum mdtun_pipeline_outcome {
+    MDTUN_PIPELINE_RESTORED,    /* Set in the receiving pipeline. */
+    MDTUN_PIPELINE_UNTRUSTED,   /* Sender not trusted: not restored. */
+    MDTUN_PIPELINE_NOT_CARRIED, /* Not in the port's carry: not restored. */
+    MDTUN_PIPELINE_N_OUTCOMES
+};
+#define MDTUN_PIPELINE_N_TYPES 32
+struct mdtun_pipeline_counters {
+    uint64_t fields[MDTUN_PIPELINE_N_TYPES][MDTUN_PIPELINE_N_OUTCOMES];
+    uint64_t tx_no_room;
+};
+bool mdtun_native_read_pipeline_counters(uint16_t dst_port,
+                                         struct mdtun_pipeline_counters *);
+
+/* The tunnel class's pipeline hooks (lib/netdev-tunnel-class.h,
+ * mdtun-pipeline.c). */
+struct ds;
+struct flow;
+struct flow_wildcards;
+int mdtun_pipeline_xlate_output(const struct netdev *, const struct flow *,
+                                struct flow_wildcards *, void *opts,
+                                size_t len, size_t size);
+void mdtun_pipeline_xlate_input(const struct netdev *, const void *opts,
+                                size_t opts_len, void *opts_mask,
+                                struct flow *, struct flow_wildcards *,
+                                struct ds *report, bool count);
 
 /* The tunnel class's header ops (lib/netdev-tunnel-class.h). */
 int mdtun_native_build_header(const struct netdev *,

@@ -9,6 +9,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "mdtun/codec.h"
+
 namespace mdtun {
 namespace {
 
@@ -94,7 +96,12 @@ std::string ParsePortOptions(
   for (const auto& [key, value] : options) {
     std::string error;
     if (key == "carry") {
-      error = ParseCarry(value, &parsed.carry);
+      error = ParseCarry(value, &parsed.carry, &parsed.pipeline);
+    } else if (key == "in_port_reg") {
+      parsed.in_port_reg = ParseRegister(value);
+      if (parsed.in_port_reg < 0) {
+        error = Invalid(key, value) + "expected a register, reg0 to reg15";
+      }
     } else if (key == "trusted_remotes") {
       error = ParseTrustedRemotes(value, &parsed.trusted);
     } else {
@@ -102,6 +109,18 @@ std::string ParsePortOptions(
     }
     if (!error.empty()) {
       return error;
+    }
+  }
+  // The options sorted by key: both are known only now.
+  if (parsed.in_port_reg >= 0) {
+    const std::string reg = "reg" + std::to_string(parsed.in_port_reg);
+    if (!(parsed.pipeline & MDTUN_WK_BIT(MDTUN_WK_IN_PORT))) {
+      return "in_port_reg=" + reg + " without in_port in carry";
+    }
+    if (parsed.pipeline & MDTUN_WK_BIT(MDTUN_WK_REG0 + parsed.in_port_reg)) {
+      return "in_port_reg=" + reg + " is also carried (carry=" +
+             FormatCarry(parsed.carry, parsed.pipeline) +
+             "): the sender's value would overwrite the in_port";
     }
   }
   *out = std::move(parsed);

@@ -9,6 +9,12 @@
 //   options:carry=mark,priority        packet-buffer fields the port carries
 //                                      (MDTUN_CARRY_*); "none" or absent:
 //                                      nothing
+//                                      and the OpenFlow pipeline fields it
+//                                      carries: metadata, in_port, reg0 ..
+//                                      reg15, ranges (reg0-reg3)
+//   options:in_port_reg=regN           the register that gets the sender's
+//                                      in_port (carry must list in_port,
+//                                      and not regN)
 //   options:trusted_remotes=P[,P...]   outer source prefixes (IPv4 or IPv6,
 //                                      "addr" or "addr/len") whose carried
 //                                      fields are restored; at most
@@ -40,11 +46,14 @@ namespace mdtun {
 
 // Parsed options of one mdtun port.
 struct PortOptions {
-  uint32_t carry = 0;  // MDTUN_CARRY_* bits
+  uint32_t carry = 0;     // MDTUN_CARRY_* bits
+  uint32_t pipeline = 0;  // MDTUN_WK_BIT() of the pipeline fields carried
+  int in_port_reg = -1;   // register for the sender's in_port, -1: none
   std::vector<TrustPrefix> trusted;
 
   bool operator==(const PortOptions& o) const {
-    return carry == o.carry && trusted == o.trusted;
+    return carry == o.carry && pipeline == o.pipeline &&
+           in_port_reg == o.in_port_reg && trusted == o.trusted;
   }
   bool operator!=(const PortOptions& o) const { return !(*this == o); }
 };

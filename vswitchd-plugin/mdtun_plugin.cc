@@ -163,6 +163,13 @@ class PortConfig {
            parsed_ == o.parsed_;
   }
 
+  // True if the port has a fixed remote_ip (not remote_ip=flow).
+  bool FixedRemote() const {
+    return std::any_of(options_.begin(), options_.end(), [](const auto& kv) {
+      return kv.first == "remote_ip" && kv.second != "flow";
+    });
+  }
+
   // ifindex of the kernel device OVS made for the port, 0 if none (always
   // so with the userspace datapath).
   unsigned int KernelIfindex() const {
@@ -227,8 +234,12 @@ const PortConfig& Cfg(const void* cfg) {
   return *static_cast<const PortConfig*>(cfg);
 }
 
-std::string CarryText(uint32_t carry) {
-  return carry ? FormatCarry(carry) : "none";
+std::string CarryText(uint32_t carry, uint32_t pipeline = 0) {
+  return carry || pipeline ? FormatCarry(carry, pipeline) : "none";
+}
+
+std::string InPortRegText(int reg) {
+  return reg < 0 ? "none" : "reg" + std::to_string(reg);
 }
 
 std::string TrustText(const std::vector<TrustPrefix>& trusted) {
@@ -236,8 +247,11 @@ std::string TrustText(const std::vector<TrustPrefix>& trusted) {
 }
 
 std::string CarryTrustText(const PortOptions& o) {
-  return "carry=" + CarryText(o.carry) +
-         " trusted_remotes=" + TrustText(o.trusted);
+  std::string s = "carry=" + CarryText(o.carry, o.pipeline);
+  if (o.in_port_reg >= 0) {
+    s += " in_port_reg=" + InPortRegText(o.in_port_reg);
+  }
+  return s + " trusted_remotes=" + TrustText(o.trusted);
 }
 
 // ---- The kernel device -------------------------------------------------
@@ -379,7 +393,8 @@ std::string DeviceSync::Error(const std::string& dpif_port) const {
 
 // ---- Options ------------------------------------------------------------
 
-const char* const kOptionKeys[] = {"carry", "trusted_remotes", nullptr};
+const char* const kOptionKeys[] = {"carry", "in_port_reg", "trusted_remotes",
+                                   nullptr};
 
 // The ports on one UDP port share one kernel device, which has one carry
 // set and trust list: a port whose options differ from those of a port
@@ -391,7 +406,8 @@ std::string CheckSharedDevice(const std::string& name,
   for (const PortView& other : PortTable::Get().Ports()) {
     if (other.name != name && other.dpif_port == dpif_port &&
         other.parsed != parsed) {
-      return "carry and trusted_remotes must be the same on all mdtun ports "
+      return "carry, in_port_reg and trusted_remotes must be the same on all "
+             "mdtun ports "
              "with UDP port " +
              std::to_string(dst_port) + " (they share the kernel device " +
              dpif_port + "): this port has " + CarryTrustText(parsed) +
@@ -445,8 +461,11 @@ void GetOptions(const void* cfg, netdev_tunnel_put_func* put,
                 void* aux) noexcept {
   try {
     const PortOptions& o = Cfg(cfg).parsed();
-    if (o.carry) {
-      put(aux, "carry", FormatCarry(o.carry).c_str());
+    if (o.carry || o.pipeline) {
+      put(aux, "carry", FormatCarry(o.carry, o.pipeline).c_str());
+    }
+    if (o.in_port_reg >= 0) {
+      put(aux, "in_port_reg", InPortRegText(o.in_port_reg).c_str());
     }
     if (!o.trusted.empty()) {
       put(aux, "trusted_remotes", FormatTrustedRemotes(o.trusted).c_str());
@@ -464,11 +483,23 @@ void GetStatus(const void* cfg, netdev_tunnel_put_func* put,
     put(aux, "mdtun_kernel_device",
         port.KernelIfindex() ? "present" : "absent");
     const PortOptions& o = port.parsed();
+    std::string warning;
     if (o.carry && o.trusted.empty()) {
-      // A collect-metadata port has no fixed remote to trust.
-      put(aux, "mdtun_warning",
-          "carry set but no trusted_remotes: received fields are not "
-          "restored");
+      // The kernel device is shared and in collect-metadata mode: it has no
+      // fixed remote to trust.
+      warning = "carry set but no trusted_remotes: received fields are not "
+                "restored";
+    } else if (o.pipeline && o.trusted.empty() && !port.FixedRemote()) {
+      warning = "carry set but no trusted_remotes and no fixed remote_ip: "
+                "received fields are not restored";
+    }
+    if ((o.pipeline & MDTUN_WK_BIT(MDTUN_WK_IN_PORT)) && o.in_port_reg < 0) {
+      warning += std::string(warning.empty() ? "" : "; ") +
+                 "carry has in_port but no in_port_reg: a sender's in_port "
+                 "is not restored";
+    }
+    if (!warning.empty()) {
+      put(aux, "mdtun_warning", warning.c_str());
     }
   } catch (const std::exception&) {
     OutOfMemory();  // only std::string throws here
@@ -645,13 +676,17 @@ std::string ShowPort(const PortView& port) {
     s += " " + key + "=" + value;
   }
   s += "\n";
-  s += "  carry: " + CarryText(o.carry) + "\n";
+  s += "  carry: " + CarryText(o.carry, o.pipeline) + "\n";
+  if (o.pipeline & MDTUN_WK_BIT(MDTUN_WK_IN_PORT)) {
+    s += "  in_port_reg: " + InPortRegText(o.in_port_reg) + "\n";
+  }
   s +=
       "  trusted_remotes: " +
       (o.trusted.empty() ? std::string("none (carried fields are not restored)")
                          : FormatTrustedRemotes(o.trusted)) +
       "\n";
   s += UserspaceCountersText(port.dst_port);
+  s += PipelineCountersText(port.dst_port);
   const std::string sync_error = DeviceSync::Get().Error(port.dpif_port);
   if (!sync_error.empty()) {
     s += "  kernel device not updated: " + sync_error + "\n";
@@ -829,6 +864,9 @@ class Registrar {
     class_.put_vport_options = mdtun_put_vport_options;
     class_.put_link_data = mdtun_put_link_data;
     class_.check_link_data = mdtun_check_link_data;
+    // The OpenFlow pipeline's fields across the tunnel (mdtun-pipeline.c).
+    class_.xlate_output = mdtun_pipeline_xlate_output;
+    class_.xlate_input = mdtun_pipeline_xlate_input;
 
     int error = netdev_tunnel_class_register(&class_);
     if (error) {

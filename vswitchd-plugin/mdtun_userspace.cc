@@ -22,6 +22,8 @@ mdtun_native_policy ToPolicy(uint16_t dst_port, const PortOptions& o) {
   mdtun_native_policy p{};
   p.dst_port = dst_port;
   p.carry = o.carry;
+  p.pipeline = o.pipeline;
+  p.in_port_reg = o.in_port_reg;
   for (const TrustPrefix& t : o.trusted) {
     if (p.n_trusted == MDTUN_TRUST_MAX) {
       break;  // the parser allows no more
@@ -250,6 +252,37 @@ void SetUserspacePolicies(
     policies.push_back(ToPolicy(dst_port, options));
   }
   mdtun_native_set_policies(policies.data(), policies.size());
+}
+
+std::string PipelineCountersText(uint16_t dst_port) {
+  mdtun_pipeline_counters c{};
+  std::string s = "  pipeline fields (counted per upcall, UDP port " +
+                  std::to_string(dst_port) + "):\n";
+  if (!mdtun_native_read_pipeline_counters(dst_port, &c)) {
+    return s + "    (no policy yet)\n";
+  }
+  std::string lines;
+  for (unsigned int type = 0; type < MDTUN_PIPELINE_N_TYPES; type++) {
+    const uint64_t* n = c.fields[type];
+    if (!n[MDTUN_PIPELINE_RESTORED] && !n[MDTUN_PIPELINE_UNTRUSTED] &&
+        !n[MDTUN_PIPELINE_NOT_CARRIED]) {
+      continue;
+    }
+    const std::string name =
+        type == MDTUN_WK_OF_METADATA ? "metadata"
+        : type == MDTUN_WK_IN_PORT
+            ? "in_port"
+            : "reg" + std::to_string(type - MDTUN_WK_REG0);
+    lines += "    " + name + ": restored " +
+             std::to_string(n[MDTUN_PIPELINE_RESTORED]) + ", untrusted " +
+             std::to_string(n[MDTUN_PIPELINE_UNTRUSTED]) + ", not_carried " +
+             std::to_string(n[MDTUN_PIPELINE_NOT_CARRIED]) + "\n";
+  }
+  if (c.tx_no_room) {
+    lines += "    outputs refused, no room for the fields: " +
+             std::to_string(c.tx_no_room) + "\n";
+  }
+  return s + (lines.empty() ? "    (none received)\n" : lines);
 }
 
 std::string UserspaceCountersText(uint16_t dst_port) {

@@ -32,6 +32,10 @@ void SetUserspacePolicies(
 // The userspace datapath's counters of UDP port @dst_port, one indented
 // line per non-zero counter ("    rx_bad_version: 3"), under a heading line.
 std::string UserspaceCountersText(uint16_t dst_port);
+
+// mdtun/show's lines on the pipeline fields received on UDP port
+// @dst_port (both datapaths: they are decided during translation).
+std::string PipelineCountersText(uint16_t dst_port);
 // The same for packets that reached a UDP port without a policy; "" when
 // they are all zero.
 std::string UnboundCountersText();

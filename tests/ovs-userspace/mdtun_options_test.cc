@@ -63,6 +63,83 @@ TEST(Carry, Formats) {
   EXPECT_EQ("mark,priority", FormatCarry(MDTUN_CARRY_ALL));
 }
 
+// The pipeline fields' bits are those of their well-known TLV types
+// (docs/protocol.md section 6.1: metadata 0x03, in_port 0x04, regN 0x10+N),
+// written out here rather than taken from the codec's names.
+TEST(PortCarry, PipelineFieldsAndRanges) {
+  uint32_t carry = 9, pipeline = 9;
+  EXPECT_EQ("", ParseCarry("metadata,reg0-reg3,mark,in_port,reg15", &carry,
+                           &pipeline));
+  EXPECT_EQ(MDTUN_CARRY_MARK, carry);
+  EXPECT_EQ((1u << 0x03) | (1u << 0x04) | (0xfu << 0x10) | (1u << 0x1f),
+            pipeline);
+  EXPECT_EQ("", ParseCarry("reg14,reg15", &carry, &pipeline));
+  EXPECT_EQ(0u, carry);
+  EXPECT_EQ((1u << 0x1e) | (1u << 0x1f), pipeline);
+  EXPECT_EQ("", ParseCarry("reg7-reg7", &carry, &pipeline));
+  EXPECT_EQ(1u << 0x17, pipeline);
+  EXPECT_EQ("", ParseCarry("none", &carry, &pipeline));
+  EXPECT_EQ(0u, carry);
+  EXPECT_EQ(0u, pipeline);
+}
+
+TEST(PortCarry, RefusesBadRegisters) {
+  uint32_t carry = 0, pipeline = 0;
+  EXPECT_EQ(
+      "invalid carry 'reg16': unknown field 'reg16' (expected a "
+      "comma-separated list of mark, priority, metadata, in_port, reg0 to "
+      "reg15 or a range of them such as reg0-reg3; or none)",
+      ParseCarry("reg16", &carry, &pipeline));
+  EXPECT_EQ("invalid carry 'reg3-reg1': empty register range 'reg3-reg1'",
+            ParseCarry("reg3-reg1", &carry, &pipeline));
+  EXPECT_NE("", ParseCarry("reg01", &carry, &pipeline));
+  EXPECT_NE("", ParseCarry("reg", &carry, &pipeline));
+  EXPECT_NE("", ParseCarry("reg1-", &carry, &pipeline));
+  EXPECT_NE("", ParseCarry("reg1-reg2-reg3", &carry, &pipeline));
+  EXPECT_NE("", ParseCarry("xreg1", &carry, &pipeline));
+}
+
+TEST(PortCarry, DeviceCarryRefusesPipelineFields) {
+  uint32_t carry = 0;
+  EXPECT_EQ(
+      "invalid carry 'mark,reg1': 'reg1' is an OpenFlow pipeline field: "
+      "only an Open vSwitch port carries it (expected a comma-separated list "
+      "of mark, priority; or none)",
+      ParseCarry("mark,reg1", &carry));
+}
+
+TEST(PortCarry, FormatsCanonically) {
+  EXPECT_EQ("mark,metadata,in_port,reg0-reg3,reg7,reg14-reg15",
+            FormatCarry(MDTUN_CARRY_MARK, (1u << 0x03) | (1u << 0x04) |
+                                              (0xfu << 0x10) | (1u << 0x17) |
+                                              (3u << 0x1e)));
+  EXPECT_EQ("reg15", FormatCarry(0, 1u << 0x1f));
+}
+
+TEST(PortOptions, InPortReg) {
+  PortOptions o;
+  EXPECT_EQ("", ParsePortOptions({{"carry", "in_port,reg14"},
+                                  {"in_port_reg", "reg7"}},
+                                 &o));
+  EXPECT_EQ(7, o.in_port_reg);
+  EXPECT_EQ("in_port_reg=reg7 without in_port in carry",
+            ParsePortOptions({{"carry", "reg14"}, {"in_port_reg", "reg7"}},
+                             &o));
+  EXPECT_EQ(
+      "in_port_reg=reg14 is also carried (carry=in_port,reg14): the "
+      "sender's value would overwrite the in_port",
+      ParsePortOptions({{"carry", "in_port,reg14"}, {"in_port_reg", "reg14"}},
+                       &o));
+  EXPECT_EQ("invalid in_port_reg 'r7': expected a register, reg0 to reg15",
+            ParsePortOptions({{"carry", "in_port"}, {"in_port_reg", "r7"}},
+                             &o));
+  PortOptions a, b;
+  ASSERT_EQ("", ParsePortOptions({{"carry", "in_port"}}, &a));
+  ASSERT_EQ("", ParsePortOptions({{"carry", "in_port"}, {"in_port_reg", "reg2"}},
+                                 &b));
+  EXPECT_NE(a, b) << "in_port_reg is part of the compared options";
+}
+
 TEST(TrustedRemotes, ParsesAndMasks) {
   std::vector<TrustPrefix> t;
   EXPECT_EQ("",
