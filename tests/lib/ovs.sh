@@ -44,3 +44,27 @@ ovs_start_vswitchd() {
 		--pidfile="$d/ovs-vswitchd.pid" --detach --no-chdir -vconsole:off \
 		--log-file="$d/ovs-vswitchd.log" --unixctl="$d/ovs-vswitchd.ctl"
 }
+
+# pipeline_count FIELD OUTCOME: from the mdtun/show output of one port on
+# stdin, the number of pipeline fields FIELD (metadata, in_port, regN)
+# received with OUTCOME (restored, untrusted, not_carried).  Fails if the
+# output has no pipeline section; a field that the section leaves out has
+# no count yet: 0.
+pipeline_count() {
+	awk -v f="$1:" -v o="$2" '
+		/^  pipeline fields \(counted per upcall, UDP port [0-9]+\):$/ {
+			s = 1; seen = 1; next
+		}
+		/^  [^ ]/ { s = 0 }
+		s && $1 == f {
+			for (i = 2; i < NF; i++)
+				if ($i == o) { v = $(i + 1); sub(",", "", v) }
+		}
+		END {
+			if (!seen) {
+				print "ERROR: mdtun/show has no pipeline section" > "/dev/stderr"
+				exit 1
+			}
+			print v + 0
+		}'
+}

@@ -9,9 +9,10 @@
 # layout: the tunnel's outer packets leave through brp's port ul).
 #
 # Both hosts set the same metadata on what they send (tun_id 0x5a,
-# tun_metadata0 0xa1b2c3d4, pkt_mark 0x55 carried) and deliver what they
-# receive only with that metadata (and the mark restored from the trusted
-# peer).  Checks:
+# tun_metadata0 0xa1b2c3d4, pkt_mark 0x55 carried, and the OpenFlow
+# pipeline's metadata 0x5, reg14 1 and reg15 2 carried) and deliver what
+# they receive only with that metadata (and the mark and the pipeline
+# fields restored from the trusted peer).  Checks:
 #   (a) ping both ways, each direction delivered by the metadata flow;
 #   (b) the mdtun header and TLV bytes that each datapath puts on the wire
 #       for that same input are identical (captured on host 1's underlay,
@@ -58,16 +59,16 @@ for h in 1 2; do
 	check "host $h: mdtun port t0 to host $peer, key=flow, carry=mark, trusting it" \
 		vsctl "$h" add-port br0 t0 -- set interface t0 type=mdtun \
 			options:remote_ip="$(under_ip "$peer")" options:key=flow \
-			options:carry=mark \
+			options:carry=mark,metadata,reg14,reg15 \
 			options:trusted_remotes="$(under_ip "$peer")/32"
 	check "host $h: t0 is up" wait_until 30 port_ok "$h" t0
 	check "host $h: TLV map class 0x0102 type 0x80 -> tun_metadata0" \
 		ofctl "$h" add-tlv-map br0 "{class=0x0102,type=0x80,len=4}->tun_metadata0"
 	# replace-flows: also the bridge's default NORMAL flow goes.
 	check "host $h: flows" ofctl "$h" replace-flows br0 - <<EOF
-cookie=0x10,priority=10,in_port=p$h,icmp,actions=set_field:0x5a->tun_id,set_field:0xa1b2c3d4->tun_metadata0,set_field:0x55->pkt_mark,output:t0
+cookie=0x10,priority=10,in_port=p$h,icmp,actions=set_field:0x5a->tun_id,set_field:0xa1b2c3d4->tun_metadata0,set_field:0x55->pkt_mark,set_field:0x5->metadata,set_field:1->reg14,set_field:2->reg15,output:t0
 cookie=0x11,priority=10,in_port=p$h,udp,actions=set_field:0x5a->tun_id,set_field:0x1111->tun_metadata0,output:t0
-cookie=0x20,priority=20,in_port=t0,tun_id=0x5a,tun_metadata0=0xa1b2c3d4,pkt_mark=0x55,actions=output:p$h
+cookie=0x20,priority=20,in_port=t0,tun_id=0x5a,tun_metadata0=0xa1b2c3d4,pkt_mark=0x55,metadata=0x5,reg14=1,reg15=2,actions=output:p$h
 cookie=0x21,priority=15,in_port=t0,tun_id=0x5a,tun_metadata0=0xa1b2c3d4,actions=drop
 cookie=0x22,priority=10,in_port=t0,actions=drop
 EOF
@@ -96,15 +97,16 @@ mdtun_header() {
 kernel_hdr=$(mdtun_header 198.51.100.1)
 user_hdr=$(mdtun_header 198.51.100.2)
 # From docs/protocol.md: version 1, the C flag (type 0x80 is critical),
-# VNI 0x5a, Ethernet, the flow's option, then the carried mark (the
-# well-known class 0xfff7, type 1).
+# VNI 0x5a, Ethernet, the flow's option, the pipeline's fields (the
+# well-known class 0xfff7: metadata type 3, reg14 0x1e, reg15 0x1f), then
+# the mark that the device carries (type 1).
 check_eq "the kernel datapath's header is the designed one" \
-	"ver=1 flags=0x4 vni=90 proto=0x6558 tlvs=0102:80:a1b2c3d4,fff7:01:00000055 " \
+	"ver=1 flags=0x4 vni=90 proto=0x6558 tlvs=0102:80:a1b2c3d4,fff7:03:0000000000000005,fff7:1e:00000001,fff7:1f:00000002,fff7:01:00000055 " \
 	"$kernel_hdr"
 check_eq "the userspace datapath's header is byte for byte the same" \
 	"$kernel_hdr" "$user_hdr"
 for h in 1 2; do
-	check_ge "host $h: the mark was restored (pkt_mark flow, cookie 0x20)" \
+	check_ge "host $h: the mark and the pipeline fields were restored (cookie 0x20)" \
 		2 "$(synced_n_packets "$h" 0x20)"
 	check_eq "host $h: nothing arrived without the mark (cookie 0x21)" \
 		0 "$(synced_n_packets "$h" 0x21)"

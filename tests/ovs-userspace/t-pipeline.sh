@@ -58,26 +58,9 @@ stage2() {
 	hofctl "$1" add-flow "cookie=0xf,priority=1,in_port=2,actions=drop"
 }
 
-# field_counter H FIELD OUTCOME: host H's count of FIELD (reg15, metadata,
-# ...) received with OUTCOME (restored, untrusted, not_carried) in the
-# pipeline section of mdtun/show t0.  Fails if the section is not there;
-# a field mdtun/show leaves out of it has no count yet: 0.
-field_counter() {
-	local out
-	out=$(happctl "$1" mdtun/show t0) || return 1
-	printf '%s\n' "$out" |
-		grep -q '^  pipeline fields (counted per upcall, UDP port 7081):$' ||
-		{ t_error "h$1: mdtun/show t0 has no pipeline section"; return 1; }
-	printf '%s\n' "$out" | awk -v f="$2:" -v o="$3" '
-		/^  pipeline fields/ { s = 1; next }
-		/^  [^ ]/ { s = 0 }
-		s && $1 == f {
-			for (i = 2; i < NF; i++) {
-				if ($i == o) { v = $(i + 1); sub(",", "", v) }
-			}
-		}
-		END { print v + 0 }'
-}
+# field_counter H FIELD OUTCOME: host H's count of FIELD received with
+# OUTCOME in mdtun/show t0 (pipeline_count, tests/lib/ovs.sh).
+field_counter() { happctl "$1" mdtun/show t0 | pipeline_count "$2" "$3"; }
 
 # ---- Setup ---------------------------------------------------------------
 
