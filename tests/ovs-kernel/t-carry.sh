@@ -270,7 +270,7 @@ logged=$(now_has 2)
 vsctl 2 add-port br0 t1 -- set interface t1 type=mdtun \
 	options:remote_ip=198.51.100.3 options:carry=priority >/dev/null 2>&1
 port_error "host 2: t1 on UDP 7081 with carry=priority is refused" 2 t1 \
-	"t1: carry and trusted_remotes must be the same on all mdtun ports with UDP port 7081 \(they share the kernel device mdtun_sys_7081\): this port has carry=priority trusted_remotes=none, port t0 has carry=mark,priority trusted_remotes=198\.51\.100\.0/24"
+	"t1: carry, in_port_reg and trusted_remotes must be the same on all mdtun ports with UDP port 7081 \(they share the kernel device mdtun_sys_7081\): this port has carry=priority trusted_remotes=none, port t0 has carry=mark,priority trusted_remotes=198\.51\.100\.0/24"
 check "  two more reconfigurations" sync_vswitchd 2
 check_eq "  the device kept t0's values" \
 	"type=200 dst_port=7081 carry=0x3 trust=198.51.100.0/24" "$(vport 2)"

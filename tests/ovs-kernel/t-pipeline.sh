@@ -117,8 +117,10 @@ for i in 1 2 3 4 5; do
 done
 check_eventually_eq "host 2's flow 0x2 (to vm1) got the 5 reg15=0x3 frames" \
 	30 $((f2 + 5)) synced_n_packets 2 0x2
-check_eq "host 2's flow 0x1 (to endpoint 2) got the 5 reg15=0x2 frames" \
+# Endpoint 1's own traffic (IPv6) takes flow 0x1 too, now and then.
+check_ge "host 2's flow 0x1 (to endpoint 2) got the 5 reg15=0x2 frames" \
 	$((f1 + 5)) "$(synced_n_packets 2 0x1)"
+check_le "and not the other 5" $((f1 + 7)) "$(synced_n_packets 2 0x1)"
 check_eq "vm1 received exactly those 5" $((n1 + 5)) "$(rx "$(hns 2)" vm1)"
 # The endpoints' own traffic (IPv6) may add a frame or two here.
 check_ge "endpoint 2 received its 5" $((n0 + 5)) "$(rx "$(ens 2)" eth0)"

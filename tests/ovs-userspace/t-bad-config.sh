@@ -59,11 +59,19 @@ bad() {
 
 # ---- mdtun's own options ---------------------------------------------------------
 
-carry_help='(expected a comma-separated list of mark, priority; or none)'
+carry_help='(expected a comma-separated list of mark, priority, metadata, in_port, reg0 to reg15 or a range of them such as reg0-reg3; or none)'
 bad "@: invalid carry 'bogus': unknown field 'bogus' $carry_help" options:carry=bogus
 bad "@: invalid carry '': empty field $carry_help" 'options:carry=""'
 bad "@: invalid carry 'mark,none': unknown field 'none' $carry_help" 'options:carry="mark,none"'
 bad "@: invalid carry 'Mark': unknown field 'Mark' $carry_help" options:carry=Mark
+bad "@: invalid carry 'reg16': unknown field 'reg16' $carry_help" options:carry=reg16
+bad "@: invalid carry 'reg3-reg1': empty register range 'reg3-reg1'" options:carry=reg3-reg1
+bad "@: invalid in_port_reg 'r7': expected a register, reg0 to reg15" \
+	options:carry=in_port options:in_port_reg=r7
+bad "@: in_port_reg=reg7 without in_port in carry" \
+	options:carry=reg14 options:in_port_reg=reg7
+bad "@: in_port_reg=reg14 is also carried (carry=in_port,reg14): the sender's value would overwrite the in_port" \
+	'options:carry="in_port,reg14"' options:in_port_reg=reg14
 bad "@: invalid trusted_remotes prefix '300.1.1.1/8': not an IPv4 or IPv6 address" \
 	options:trusted_remotes=300.1.1.1/8
 bad "@: invalid trusted_remotes prefix '192.0.2.0/33': prefix length must be 0 to 32" \

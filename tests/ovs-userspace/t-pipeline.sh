@@ -212,4 +212,33 @@ check_ge "and its metadata" 1 "$(field_counter B metadata untrusted)"
 check_eq "and restored none of them" "$restored" \
 	"$(field_counter B reg15 restored)"
 
+# ---- A TLV map of class 0xfff7 beside the carry --------------------------
+
+# A controller that maps reg15's TLV itself sees it as tun_metadata5 on
+# the same packets whose reg15 the port restores; and a sender's
+# tun_metadata5 value wins over its reg15 (sent once, docs/protocol.md
+# section 7, rule 4).
+check "hA sends reg15=0x2 again" stage1 A 198.51.100.2 1 0x2
+for h in A B; do
+	check "h$h: TLV map {class=0xfff7,type=0x1f,len=4}->tun_metadata5" \
+		hofctl "$h" add-tlv-map "{class=0xfff7,type=0x1f,len=4}->tun_metadata5"
+done
+check "hB delivers tun_metadata5=0x2 with reg15=0x2 (cookie 0x5)" \
+	hofctl B add-flow "cookie=0x5,priority=30,in_port=2,tun_metadata5=0x2,reg15=0x2,actions=output:1"
+settle A B
+check_within "hA's pings arrive" 20 ping_ok A 192.0.2.2
+settle B
+check_ge "through the flow that matches tun_metadata5 and reg15" 1 \
+	"$(packets B 0x5)"
+check "hA's flow sets tun_metadata5=0x3 and reg15=0x2" hofctl A add-flow \
+	"priority=10,in_port=1,actions=set_field:0x5->metadata,set_field:1->reg14,set_field:0x2->reg15,set_field:0x3->tun_metadata5,set_field:198.51.100.2->tun_dst,set_field:0x2a->tun_id,output:2"
+settle A
+f2=$(packets B 0x2)
+check_fails "hA's pings now go to hB's vm1 (it has no address)" \
+	on A busybox ping -c 2 -W 1 192.0.2.2
+check_match "hA's header has tun_metadata5's value, and no second reg15" \
+	'mdtun\(vni=0x2a,options\(\{class=0xfff7,type=0x1f,len=4,0x00000003\}\{class=0xfff7,type=0x3,len=8,0x0000000000000005\}\{class=0xfff7,type=0x1e,len=4,0x00000001\}\)\)' \
+	happctl A dpctl/dump-flows
+check_within "hB restored reg15=0x3 from it (flow 0x2 to vm1)" 10 grown B 0x2 "$f2"
+
 t_done

@@ -24,7 +24,7 @@ add() {
 # shared_error PORT THIS OTHER OTHER_VALUES: the error text for PORT (with
 # carry/trusted_remotes THIS) refused because of port OTHER on UDP 7081.
 shared_error() {
-	echo "$1: carry and trusted_remotes must be the same on all mdtun ports with UDP port 7081 (they share the kernel device mdtun_sys_7081): this port has $2, port $3 has $4"
+	echo "$1: carry, in_port_reg and trusted_remotes must be the same on all mdtun ports with UDP port 7081 (they share the kernel device mdtun_sys_7081): this port has $2, port $3 has $4"
 }
 ofport() { vsctl get interface "$1" ofport; }
 

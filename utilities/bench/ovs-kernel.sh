@@ -18,7 +18,12 @@
 #   mdtun_tlv4   m4, type=mdtun, key 43, the four tun_metadata fields;
 #   mdtun_carry  tc, type=mdtun on UDP 7082, carry=mark,priority (the
 #                sender's flow sets pkt_mark and a queue, i.e. the skb
-#                priority; the receiver's flow matches the restored mark).
+#                priority; the receiver's flow matches the restored mark);
+#   mdtun_pipeline  tp, type=mdtun on UDP 7083, key 45,
+#                carry=metadata,reg0-reg3: the sender's flow sets the
+#                OpenFlow metadata and four registers, the receiver's table
+#                0 matches them as restored (the cost of carrying the
+#                pipeline, against plain mdtun).
 # A send flow on each host (cookie 0x10) sends the endpoint's packets out
 # of the row's port; receive flows (one per port, cookie 0x2N) deliver to
 # the endpoint, those of the TLV rows only with all four values, that of
@@ -41,21 +46,25 @@ die() {
 	exit 1
 }
 
-peers=(notunnel geneve geneve_tlv4 mdtun mdtun_tlv4 mdtun_carry)
+peers=(notunnel geneve geneve_tlv4 mdtun mdtun_tlv4 mdtun_carry mdtun_pipeline)
 declare -A port=([notunnel]=nt [geneve]=g0 [geneve_tlv4]=g4 [mdtun]=t0
-	[mdtun_tlv4]=m4 [mdtun_carry]=tc)
+	[mdtun_tlv4]=m4 [mdtun_carry]=tc [mdtun_pipeline]=tp)
 # The receive flows' cookies, and the kernel device each row arrives on.
 declare -A cookie=([notunnel]=0x20 [geneve]=0x21 [geneve_tlv4]=0x22
-	[mdtun]=0x23 [mdtun_tlv4]=0x24 [mdtun_carry]=0x25)
+	[mdtun]=0x23 [mdtun_tlv4]=0x24 [mdtun_carry]=0x25 [mdtun_pipeline]=0x26)
 declare -A kdev=([notunnel]=nt [geneve]=genev_sys_6081 [geneve_tlv4]=genev_sys_6081
-	[mdtun]=mdtun_sys_7081 [mdtun_tlv4]=mdtun_sys_7081 [mdtun_carry]=mdtun_sys_7082)
+	[mdtun]=mdtun_sys_7081 [mdtun_tlv4]=mdtun_sys_7081 [mdtun_carry]=mdtun_sys_7082
+	[mdtun_pipeline]=mdtun_sys_7083)
 TLV4="set_field:0x1->tun_metadata0,set_field:0x2->tun_metadata1,set_field:0x3->tun_metadata2,set_field:0x4->tun_metadata3"
 TLV4_MATCH="tun_metadata0=0x1,tun_metadata1=0x2,tun_metadata2=0x3,tun_metadata3=0x4"
+PIPE="set_field:0x5->metadata,set_field:0x1->reg0,set_field:0x2->reg1,set_field:0x3->reg2,set_field:0x4->reg3"
+PIPE_MATCH="metadata=0x5,reg0=0x1,reg1=0x2,reg2=0x3,reg3=0x4"
 # send_actions PEER: the send flow's actions for PEER.
 send_actions() {
 	case $1 in
 	*_tlv4) echo "$TLV4,output:${port[$1]}" ;;
 	mdtun_carry) echo "set_field:0x55->pkt_mark,set_queue:5,output:tc" ;;
+	mdtun_pipeline) echo "$PIPE,output:tp" ;;
 	*) echo "output:${port[$1]}" ;;
 	esac
 }
@@ -86,8 +95,11 @@ ports() {
 		-- add-port br0 tc -- set interface tc type=mdtun \
 			options:remote_ip="$far" options:key=44 options:dst_port=7082 \
 			options:carry=mark,priority \
-			options:trusted_remotes=198.51.100.0/24 || return 1
-	for p in nt g0 g4 t0 m4 tc; do port_ok "$h" "$p" || return 1; done
+			options:trusted_remotes=198.51.100.0/24 \
+		-- add-port br0 tp -- set interface tp type=mdtun \
+			options:remote_ip="$far" options:key=45 options:dst_port=7083 \
+			options:carry=metadata,reg0-reg3 || return 1
+	for p in nt g0 g4 t0 m4 tc tp; do port_ok "$h" "$p" || return 1; done
 	ofctl "$h" del-flows br0 &&
 	ofctl "$h" del-tlv-map br0 &&
 	ofctl "$h" add-tlv-map br0 "{class=0x0102,type=0x01,len=4}->tun_metadata0,{class=0x0102,type=0x02,len=4}->tun_metadata1,{class=0x0102,type=0x03,len=4}->tun_metadata2,{class=0x0102,type=0x04,len=4}->tun_metadata3" &&
@@ -99,6 +111,7 @@ ports() {
 		cookie=0x23,priority=10,in_port=t0,actions=output:p$h
 		cookie=0x24,priority=10,in_port=m4,$TLV4_MATCH,actions=output:p$h
 		cookie=0x25,priority=10,in_port=tc,pkt_mark=0x55,actions=output:p$h
+		cookie=0x26,priority=10,in_port=tp,$PIPE_MATCH,actions=output:p$h
 	EOF
 	settle "$h"
 }
@@ -236,6 +249,7 @@ echo "  bench: ovs-kernel mdtun / geneve            $(bench_ratio "${med[mdtun]}
 echo "  bench: ovs-kernel mdtun tlv4 / geneve tlv4  $(bench_ratio "${med[mdtun_tlv4]}" "${med[geneve_tlv4]}")"
 echo "  bench: ovs-kernel mdtun tlv4 / mdtun        $(bench_ratio "${med[mdtun_tlv4]}" "${med[mdtun]}")"
 echo "  bench: ovs-kernel mdtun+carry / geneve      $(bench_ratio "${med[mdtun_carry]}" "${med[geneve]}")"
+echo "  bench: ovs-kernel mdtun+pipeline / mdtun     $(bench_ratio "${med[mdtun_pipeline]}" "${med[mdtun]}")"
 echo "  bench: ovs-kernel mdtun / no tunnel         $(bench_ratio "${med[mdtun]}" "${med[notunnel]}")"
 echo "  bench: ovs-kernel geneve / no tunnel        $(bench_ratio "${med[geneve]}" "${med[notunnel]}")"
 if [[ ${lost0:-} =~ ^[0-9]+$ && ${lost1:-} =~ ^[0-9]+$ ]]; then
@@ -252,10 +266,11 @@ fi
 		printf ', "%s": {"median_bps": %d, "min_bps": %d, "max_bps": %d, "runs_bps": [%s]}' \
 			"$t" "${med[$t]}" "${lo[$t]}" "${hi[$t]}" "$(echo ${res[$t]} | tr ' ' ',')"
 	done
-	printf ', "ratio_mdtun_geneve": %s, "ratio_mdtun_tlv4_geneve_tlv4": %s, "ratio_mdtun_tlv4_mdtun": %s, "ratio_mdtun_carry_geneve": %s, "ratio_mdtun_notunnel": %s}}\n' \
+	printf ', "ratio_mdtun_geneve": %s, "ratio_mdtun_tlv4_geneve_tlv4": %s, "ratio_mdtun_tlv4_mdtun": %s, "ratio_mdtun_carry_geneve": %s, "ratio_mdtun_pipeline_mdtun": %s, "ratio_mdtun_notunnel": %s}}\n' \
 		"$(bench_ratio "${med[mdtun]}" "${med[geneve]}")" \
 		"$(bench_ratio "${med[mdtun_tlv4]}" "${med[geneve_tlv4]}")" \
 		"$(bench_ratio "${med[mdtun_tlv4]}" "${med[mdtun]}")" \
 		"$(bench_ratio "${med[mdtun_carry]}" "${med[geneve]}")" \
+		"$(bench_ratio "${med[mdtun_pipeline]}" "${med[mdtun]}")" \
 		"$(bench_ratio "${med[mdtun]}" "${med[notunnel]}")"
 }
