@@ -175,11 +175,12 @@ restore_field(struct flow *flow, const struct mdtun_wk_fields *wk,
     if (report) {
         ds_put_char(report, ' ');
         if (type == MDTUN_WK_IN_PORT) {
-            ds_put_format(report, "reg%d=in_port", in_port_reg);
+            ds_put_format(report, "reg%d=%#"PRIx64" (in_port)", in_port_reg,
+                          value);
         } else {
             put_field_name(report, type);
+            ds_put_format(report, "=%#"PRIx64, value);
         }
-        ds_put_format(report, "=%#"PRIx64, value);
     }
 }
 

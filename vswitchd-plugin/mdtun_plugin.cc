@@ -487,11 +487,13 @@ void GetStatus(const void* cfg, netdev_tunnel_put_func* put,
     if (o.carry && o.trusted.empty()) {
       // The kernel device is shared and in collect-metadata mode: it has no
       // fixed remote to trust.
-      warning = "carry set but no trusted_remotes: received fields are not "
-                "restored";
+      warning =
+          "carry set but no trusted_remotes: received fields are not "
+          "restored";
     } else if (o.pipeline && o.trusted.empty() && !port.FixedRemote()) {
-      warning = "carry set but no trusted_remotes and no fixed remote_ip: "
-                "received fields are not restored";
+      warning =
+          "carry set but no trusted_remotes and no fixed remote_ip: "
+          "received fields are not restored";
     }
     if ((o.pipeline & MDTUN_WK_BIT(MDTUN_WK_IN_PORT)) && o.in_port_reg < 0) {
       warning += std::string(warning.empty() ? "" : "; ") +

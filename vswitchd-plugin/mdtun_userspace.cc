@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "libmdtun/carry_trust.h"
 #include "libmdtun/link.h"
 #include "mdtun-native.h"
 #include "mdtun/codec.h"
@@ -268,11 +269,8 @@ std::string PipelineCountersText(uint16_t dst_port) {
         !n[MDTUN_PIPELINE_NOT_CARRIED]) {
       continue;
     }
-    const std::string name =
-        type == MDTUN_WK_OF_METADATA ? "metadata"
-        : type == MDTUN_WK_IN_PORT
-            ? "in_port"
-            : "reg" + std::to_string(type - MDTUN_WK_REG0);
+    // The name that options:carry uses.
+    const std::string name = FormatCarry(0, MDTUN_WK_BIT(type));
     lines += "    " + name + ": restored " +
              std::to_string(n[MDTUN_PIPELINE_RESTORED]) + ", untrusted " +
              std::to_string(n[MDTUN_PIPELINE_UNTRUSTED]) + ", not_carried " +

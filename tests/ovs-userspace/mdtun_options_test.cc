@@ -118,25 +118,24 @@ TEST(PortCarry, FormatsCanonically) {
 
 TEST(PortOptions, InPortReg) {
   PortOptions o;
-  EXPECT_EQ("", ParsePortOptions({{"carry", "in_port,reg14"},
-                                  {"in_port_reg", "reg7"}},
-                                 &o));
+  EXPECT_EQ("", ParsePortOptions(
+                    {{"carry", "in_port,reg14"}, {"in_port_reg", "reg7"}}, &o));
   EXPECT_EQ(7, o.in_port_reg);
-  EXPECT_EQ("in_port_reg=reg7 without in_port in carry",
-            ParsePortOptions({{"carry", "reg14"}, {"in_port_reg", "reg7"}},
-                             &o));
+  EXPECT_EQ(
+      "in_port_reg=reg7 without in_port in carry",
+      ParsePortOptions({{"carry", "reg14"}, {"in_port_reg", "reg7"}}, &o));
   EXPECT_EQ(
       "in_port_reg=reg14 is also carried (carry=in_port,reg14): the "
       "sender's value would overwrite the in_port",
       ParsePortOptions({{"carry", "in_port,reg14"}, {"in_port_reg", "reg14"}},
                        &o));
-  EXPECT_EQ("invalid in_port_reg 'r7': expected a register, reg0 to reg15",
-            ParsePortOptions({{"carry", "in_port"}, {"in_port_reg", "r7"}},
-                             &o));
+  EXPECT_EQ(
+      "invalid in_port_reg 'r7': expected a register, reg0 to reg15",
+      ParsePortOptions({{"carry", "in_port"}, {"in_port_reg", "r7"}}, &o));
   PortOptions a, b;
   ASSERT_EQ("", ParsePortOptions({{"carry", "in_port"}}, &a));
-  ASSERT_EQ("", ParsePortOptions({{"carry", "in_port"}, {"in_port_reg", "reg2"}},
-                                 &b));
+  ASSERT_EQ("", ParsePortOptions(
+                    {{"carry", "in_port"}, {"in_port_reg", "reg2"}}, &b));
   EXPECT_NE(a, b) << "in_port_reg is part of the compared options";
 }
 

@@ -67,8 +67,10 @@ say "... host 2 matches the values it restored"
 echo "$flows2" | grep 'tunnel(' | sed 's/), /),\n    /g'
 
 say "ofproto/trace on host 2: table 0 starts with the sender's values"
-odp=$(echo "$flows2" | grep -m1 'tunnel(.*in_port(' | sed 's/, packets:.*//')
-run appctl 2 ofproto/trace "$odp" | sed -n '/^bridge/,/^Final flow/p'
+# The echo request as host 2's datapath received it, on t0's datapath port.
+dp_t0=$(appctl 2 dpif/show | sed -n 's/.* t0 [0-9]*\/\([0-9]*\): (mdtun.*/\1/p')
+run appctl 2 ofproto/trace "tunnel(tun_id=0x2a,src=198.51.100.1,dst=198.51.100.2,ttl=64,tp_dst=7081,geneve({class=0xfff7,type=0x3,len=8,0x5}{class=0xfff7,type=0x4,len=4,0x1}{class=0xfff7,type=0x1e,len=4,0x1}{class=0xfff7,type=0x1f,len=4,0x2}),flags(+key)),in_port($dp_t0),eth(src=02:00:00:00:00:01,dst=02:00:00:00:00:02),eth_type(0x0800),ipv4(src=192.0.2.1,dst=192.0.2.2,proto=1,tos=0,ttl=64,frag=no),icmp(type=8,code=0)" |
+	sed -n '/^bridge/,/^Final flow/p'
 
 say "A wrong logical destination (reg15=3) from host 1 is not delivered"
 ofctl 1 mod-flows br0 "cookie=0x1/-1,in_port=p1,actions=set_field:0x5->metadata,set_field:1->reg14,set_field:3->reg15,set_field:198.51.100.2->tun_dst,set_field:0x2a->tun_id,output:t0"

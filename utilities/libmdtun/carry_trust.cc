@@ -180,7 +180,8 @@ std::string ParseCarry(std::string_view value, uint32_t* carry,
     if (field && !pipeline) {
       return what + "'" + std::string(item) +
              "' is an OpenFlow pipeline field: only an Open vSwitch port "
-             "carries it " + std::string(help);
+             "carries it " +
+             std::string(help);
     }
     fields |= field;
   }
