@@ -86,15 +86,8 @@ check_match "on the wire: metadata, reg14 and reg15 as well-known TLVs" \
 
 # ---- Megaflow correctness ------------------------------------------------
 echo "$T_NAME: two streams that differ only in reg15, at $SECONDS s"
-frame=$("$PY" -c 'import sys
-eth = bytes.fromhex("020000000002" "0200000000fe" "0800")
-udp = (9).to_bytes(2, "big") * 2 + (12).to_bytes(2, "big") + bytes(2) + b"mdtn"
-ip = bytes.fromhex("4500") + (20 + len(udp)).to_bytes(2, "big") + bytes(4) + \
-     bytes.fromhex("40110000") + bytes([192, 0, 2, 1, 192, 0, 2, 99])
-s = sum(int.from_bytes(ip[i:i + 2], "big") for i in range(0, 20, 2))
-s = (s & 0xffff) + (s >> 16)
-ip = ip[:10] + (~s & 0xffff).to_bytes(2, "big") + ip[12:]
-sys.stdout.write((eth + ip + udp).hex())')
+frame=$("$PY" "$TLIB/mdtun_send.py" udp-frame 02:00:00:00:00:fe 02:00:00:00:00:02 \
+	192.0.2.1 192.0.2.99 9 9 mdtn)
 # stream REG15: the frame, out of host 1's t0 with the pipeline's values.
 stream() {
 	ofctl 1 packet-out br0 "in_port=controller,packet=$frame,actions=set_field:0x5->metadata,set_field:1->reg14,set_field:$1->reg15,set_field:198.51.100.2->tun_dst,set_field:0x2a->tun_id,output:t0"

@@ -55,6 +55,20 @@ start_host() {
 		--disable-system-route
 }
 
+# start_hosts: every host of $hosts started (one check); ends the test if
+# one does not start.
+start_hosts() {
+	local h
+	echo "$T_NAME: OVS from $ovs, run dir $tmp"
+	for h in $hosts; do
+		if ! start_host "$h"; then
+			fail "host h$h starts" "$(tail -n 20 "$(dir "$h")"/*.log 2>/dev/null)"
+			t_done
+		fi
+	done
+	pass "three hosts with their own ovsdb-server and ovs-vswitchd"
+}
+
 # setup_host H T0_OPTION...: the bridges, addresses and routes of host H;
 # its mdtun port t0 has remote_ip=flow, key=flow and the options given
 # (as ovs-vsctl arguments, e.g. options:carry=mark).
@@ -106,6 +120,20 @@ packets() {
 }
 # grown H COOKIE N: the flows counted more than N packets.
 grown() { [ "$(packets "$1" "$2")" -gt "$3" ]; }
+
+# not_delivered NAME H: H's pings to hB's vm0 fail, hB drops them (its
+# flow with cookie $drop_cookie grows: they did arrive) and delivers none
+# of them (its flow with cookie 0x1).
+not_delivered() {
+	local drops good
+	settle "$2" B
+	drops=$(packets B "$drop_cookie") && good=$(packets B 0x1) || return
+	check_fails "$1: h$2's pings fail" on "$2" busybox ping -c 2 -W 1 192.0.2.2
+	check_within "$1: they reached hB and were dropped" 10 \
+		grown B "$drop_cookie" "$drops"
+	settle B
+	check_eq "$1: none was delivered" "$good" "$(packets B 0x1)"
+}
 
 ping_ok() { on "$1" busybox ping -c 1 -W 1 "$2" >/dev/null 2>&1; }
 

@@ -26,6 +26,7 @@
 # unrestored and are not delivered.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/hosts.sh"
+drop_cookie=0x2	# not_delivered: hB's drop flow
 
 # setup_netns_host H TRUST: host H, its t0 with carry=mark trusting TRUST
 # ("" for nobody), and the TLV map for tun_metadata0.
@@ -53,14 +54,7 @@ counter() {
 
 # ---- Setup ---------------------------------------------------------------
 
-echo "$T_NAME: OVS from $ovs, run dir $tmp"
-for h in $hosts; do
-	if ! start_host "$h"; then
-		fail "host h$h starts" "$(tail -n 20 "$(dir "$h")"/*.log 2>/dev/null)"
-		t_done
-	fi
-done
-pass "three hosts with their own ovsdb-server and ovs-vswitchd"
+start_hosts
 check "hA set up (trusts nobody)" setup_netns_host A ""
 check "hB set up (trusts hA: 198.51.100.1, 2001:db8:100::1)" \
 	setup_netns_host B "198.51.100.1,2001:db8:100::1"
@@ -114,17 +108,6 @@ check_match "hA's datapath flow pushes the VNI, tun_metadata0 and the mark" \
 	'tnl_push\(tnl_port\([0-9]+\),header\(.*ipv4\(src=198\.51\.100\.1,dst=198\.51\.100\.2,proto=17,.*mdtun\(vni=0x2a,options\(\{class=0xffff,type=0x1,len=4,0x00000abc\}\{class=0xfff7,type=0x1,len=4,0x00000077\}\)\)\)' \
 	happctl A dpctl/dump-flows
 
-# not_delivered NAME H: H's pings to hB's vm0 fail, hB drops them (flow
-# 0x2 grows: they did arrive) and delivers none of them (flow 0x1).
-not_delivered() {
-	local drops good
-	settle "$2" B
-	drops=$(packets B 0x2) && good=$(packets B 0x1) || return
-	check_fails "$1: h$2's pings fail" on "$2" busybox ping -c 2 -W 1 192.0.2.2
-	check_within "$1: they reached hB and were dropped" 10 grown B 0x2 "$drops"
-	settle B
-	check_eq "$1: none was delivered" "$good" "$(packets B 0x1)"
-}
 
 check "hA now sets tun_metadata0 0xbad" send_flow A 198.51.100.2 0x2a 0xbad
 not_delivered "a wrong tun_metadata0" A

@@ -23,6 +23,7 @@
 # only the port their value names.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/hosts.sh"
+drop_cookie=0xf	# not_delivered: hB's drop flow
 
 carry=metadata,reg14,reg15
 
@@ -64,14 +65,7 @@ field_counter() { happctl "$1" mdtun/show t0 | pipeline_count "$2" "$3"; }
 
 # ---- Setup ---------------------------------------------------------------
 
-echo "$T_NAME: OVS from $ovs, run dir $tmp"
-for h in $hosts; do
-	if ! start_host "$h"; then
-		fail "host h$h starts" "$(tail -n 20 "$(dir "$h")"/*.log 2>/dev/null)"
-		t_done
-	fi
-done
-pass "three hosts with their own ovsdb-server and ovs-vswitchd"
+start_hosts
 check "hA set up (carry=$carry, trusts hB)" setup_pipeline_host A 198.51.100.2
 check "hB set up (carry=$carry, trusts hA only)" setup_pipeline_host B 198.51.100.1
 check "hC set up (carry=$carry, trusts hB)" setup_pipeline_host C 198.51.100.2
@@ -123,15 +117,8 @@ check_match "and the delivery to vm0 by the flow that matches them" 'reg14=0x1,r
 # Two streams of one and the same frame, sent by hA with packet-out, that
 # differ only in reg15: 0x2 must reach hB's vm0, 0x3 its vm1.  Each once,
 # so that hB has their datapath flows; then interleaved.
-frame=$(python3 -c 'import sys
-eth = bytes.fromhex("00005e0053ff" "00005e0053fe" "0800")
-udp = (9).to_bytes(2, "big") * 2 + (8 + 4).to_bytes(2, "big") + bytes(2) + b"mdtn"
-ip = bytes.fromhex("4500") + (20 + len(udp)).to_bytes(2, "big") + bytes(4) + \
-     bytes.fromhex("401100 00") + bytes([192, 0, 2, 1, 192, 0, 2, 99])
-s = sum(int.from_bytes(ip[i:i + 2], "big") for i in range(0, 20, 2))
-s = (s & 0xffff) + (s >> 16)
-ip = ip[:10] + (~s & 0xffff).to_bytes(2, "big") + ip[12:]
-sys.stdout.write((eth + ip + udp).hex())')
+frame=$(python3 "$top/tests/lib/mdtun_send.py" udp-frame 00:00:5e:00:53:fe 00:00:5e:00:53:ff \
+	192.0.2.1 192.0.2.99 9 9 mdtn)
 # stream H REG15: the frame, out of host H's t0 with the pipeline's values.
 stream() {
 	hofctl "$1" packet-out "in_port=controller,packet=$frame,actions=set_field:0x5->metadata,set_field:1->reg14,set_field:$2->reg15,set_field:198.51.100.2->tun_dst,set_field:0x2a->tun_id,output:2"
@@ -169,17 +156,6 @@ done
 
 # ---- Wrong values, carry, trust ------------------------------------------
 
-# not_delivered NAME H: H's pings to hB's vm0 fail, hB drops them (flow
-# 0xf grows: they did arrive) and delivers none (flow 0x1).
-not_delivered() {
-	local drops good
-	settle "$2" B
-	drops=$(packets B 0xf) && good=$(packets B 0x1) || return
-	check_fails "$1: h$2's pings fail" on "$2" busybox ping -c 2 -W 1 192.0.2.2
-	check_within "$1: they reached hB and were dropped" 10 grown B 0xf "$drops"
-	settle B
-	check_eq "$1: none was delivered" "$good" "$(packets B 0x1)"
-}
 
 check "hA now sets reg15=0x7" stage1 A 198.51.100.2 1 0x7
 not_delivered "a wrong reg15" A

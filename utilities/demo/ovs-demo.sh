@@ -16,14 +16,9 @@
 # The hosts come from the OVS tests' helpers (tests/ovs-kernel/lib.sh).
 set -u
 . "$(dirname "$0")/../../tests/ovs-kernel/lib.sh"
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-run() { printf '\033[2m$ %s\033[0m\n' "$*"; "$@"; }
-die() { echo "demo: $*" >&2; exit 1; }
+. "$(dirname "$0")/ovs-lib.sh"
 
-install_modules && modprobe openvswitch || die "cannot load openvswitch.ko"
-
-say "Two hosts: underlay 198.51.100.1 and .2, endpoints 192.0.2.1 and .2"
-add_hosts 2 || die "host setup failed"
+demo_hosts
 
 say "An mdtun port on each bridge (metadata from the flow)"
 for h in 1 2; do
@@ -52,23 +47,15 @@ run ofctl 2 dump-flows br0 --no-stats
 settle 1 && settle 2 || die "ovs-vswitchd did not apply the flows"
 
 say "Endpoint 1 pings endpoint 2 through the tunnel (capturing host 2's underlay)"
-capture_start 2 1 --src 198.51.100.1
-ping_ok 1 2 || die "the ping did not cross"
-# Before they expire (10 s idle), while tshark takes its time below.
-appctl 1 revalidator/wait && appctl 2 revalidator/wait
-flows1=$(appctl 1 dpctl/dump-flows)
-flows2=$(appctl 2 dpctl/dump-flows)
+ping_captured
 
 say "One datagram as host 2 received it, decoded by utilities/wireshark/mdtun.lua"
-capture_wait
-tshark -r "$tmp/capture.pcap" -X "lua_script:$top/utilities/wireshark/mdtun.lua" \
-	-O mdtun -V 2>/dev/null | sed -n '/^MDTUN\|^mdtun\|^Metadata/,/^[A-Z]/p' |
-	sed '$d' | sed -n '1,40p'
+show_captured
 
 say "Datapath flows: host 1 sets the tunnel with the TLV ..."
-echo "$flows1" | grep 'set(tunnel' | sed 's/), /),\n    /g'
+show_flows "$flows1" 'set(tunnel'
 say "... host 2 matches on what arrived (restored mark in skb_mark)"
-echo "$flows2" | grep 'tunnel(' | sed 's/), /),\n    /g'
+show_flows "$flows2" 'tunnel('
 
 say "A wrong metadata value (0xbad) from host 1 is not delivered"
 ofctl 1 mod-flows br0 "cookie=0x1/-1,in_port=p1,ip,actions=set_field:198.51.100.2->tun_dst,set_field:0x2a->tun_id,set_field:0xbad->tun_metadata0,set_field:0x55->pkt_mark,output:t0"

@@ -15,14 +15,9 @@
 # per-field counters.
 set -u
 . "$(dirname "$0")/../../tests/ovs-kernel/lib.sh"
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-run() { printf '\033[2m$ %s\033[0m\n' "$*"; "$@"; }
-die() { echo "demo: $*" >&2; exit 1; }
+. "$(dirname "$0")/ovs-lib.sh"
 
-install_modules && modprobe openvswitch || die "cannot load openvswitch.ko"
-
-say "Two hosts: underlay 198.51.100.1 and .2, endpoints 192.0.2.1 and .2"
-add_hosts 2 || die "host setup failed"
+demo_hosts
 
 say "An mdtun port on each bridge that carries the pipeline's fields"
 for h in 1 2; do
@@ -49,22 +44,15 @@ run ofctl 2 dump-flows br0 --no-stats
 settle 1 && settle 2 || die "ovs-vswitchd did not apply the flows"
 
 say "Endpoint 1 pings endpoint 2 (capturing host 2's underlay)"
-capture_start 2 1 --src 198.51.100.1
-ping_ok 1 2 || die "the ping did not cross"
-appctl 1 revalidator/wait && appctl 2 revalidator/wait
-flows1=$(appctl 1 dpctl/dump-flows)
-flows2=$(appctl 2 dpctl/dump-flows)
+ping_captured
 
 say "The datagram as host 2 received it, decoded by utilities/wireshark/mdtun.lua"
-capture_wait
-tshark -r "$tmp/capture.pcap" -X "lua_script:$top/utilities/wireshark/mdtun.lua" \
-	-O mdtun -V 2>/dev/null | sed -n '/^MDTUN\|^mdtun\|^Metadata/,/^[A-Z]/p' |
-	sed '$d' | sed -n '1,40p'
+show_captured
 
 say "Datapath flows: host 1 puts the fields in the tunnel ..."
-echo "$flows1" | grep 'set(tunnel' | sed 's/), /),\n    /g'
+show_flows "$flows1" 'set(tunnel'
 say "... host 2 matches the values it restored"
-echo "$flows2" | grep 'tunnel(' | sed 's/), /),\n    /g'
+show_flows "$flows2" 'tunnel('
 
 say "ofproto/trace on host 2: table 0 starts with the sender's values"
 # The echo request as host 2's datapath received it, on t0's datapath port.
