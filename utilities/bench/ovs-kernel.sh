@@ -239,9 +239,9 @@ for t in "${peers[@]}"; do
 done
 echo
 echo "OVS kernel datapath, TCP, median of $reps interleaved runs x ${secs} s (TCG VM; compare ratios):"
-printf '  %-12s %8s %15s %9s %9s\n' peer Mbit/s min-max /geneve /notunnel
+printf '  %-14s %8s %15s %9s %9s\n' peer Mbit/s min-max /geneve /notunnel
 for t in "${peers[@]}"; do
-	printf '  %-12s %8d %7d-%-7d %9s %9s\n' "$t" $((med[$t] / 1000000)) \
+	printf '  %-14s %8d %7d-%-7d %9s %9s\n' "$t" $((med[$t] / 1000000)) \
 		$((lo[$t] / 1000000)) $((hi[$t] / 1000000)) \
 		"$(bench_ratio "${med[$t]}" "${med[geneve]}")" "$(bench_ratio "${med[$t]}" "${med[notunnel]}")"
 done
@@ -249,7 +249,7 @@ echo "  bench: ovs-kernel mdtun / geneve            $(bench_ratio "${med[mdtun]}
 echo "  bench: ovs-kernel mdtun tlv4 / geneve tlv4  $(bench_ratio "${med[mdtun_tlv4]}" "${med[geneve_tlv4]}")"
 echo "  bench: ovs-kernel mdtun tlv4 / mdtun        $(bench_ratio "${med[mdtun_tlv4]}" "${med[mdtun]}")"
 echo "  bench: ovs-kernel mdtun+carry / geneve      $(bench_ratio "${med[mdtun_carry]}" "${med[geneve]}")"
-echo "  bench: ovs-kernel mdtun+pipeline / mdtun     $(bench_ratio "${med[mdtun_pipeline]}" "${med[mdtun]}")"
+echo "  bench: ovs-kernel mdtun+pipeline / mdtun    $(bench_ratio "${med[mdtun_pipeline]}" "${med[mdtun]}")"
 echo "  bench: ovs-kernel mdtun / no tunnel         $(bench_ratio "${med[mdtun]}" "${med[notunnel]}")"
 echo "  bench: ovs-kernel geneve / no tunnel        $(bench_ratio "${med[geneve]}" "${med[notunnel]}")"
 if [[ ${lost0:-} =~ ^[0-9]+$ && ${lost1:-} =~ ^[0-9]+$ ]]; then

@@ -116,7 +116,7 @@ def print_table(result):
             if not peer.startswith("mdtun") or like not in med:
                 like = "geneve"
             g = med.get(like, 0)
-            print(f"    {peer:<12} {m:>10.0f} {lo:>9.0f}-{hi:<9.0f} "
+            print(f"    {peer:<14} {m:>10.0f} {lo:>9.0f}-{hi:<9.0f} "
                   f"{unit:<7} {ratio(m, g):>7} {ratio(m, none):>6}")
     # The issue's targets (issue 10): mdtun >= 1.00x geneve, 4 TLVs >=
     # 0.95x none, TCP >= 0.90x no tunnel.  Reported, not judged.
