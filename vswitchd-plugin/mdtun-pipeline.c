@@ -151,9 +151,12 @@ mask_options(const uint8_t *opts, size_t opts_len, uint32_t values,
     while (mdtun_tlv_next(&it, &tlv)) {
         size_t ofs = tlv.data - opts;
 
+        uint8_t type = tlv.type & ~MDTUN_TLV_TYPE_CRIT;
+
         memset(mask + ofs - MDTUN_TLV_HDR_LEN, 0xff, MDTUN_TLV_HDR_LEN);
         if (tlv.opt_class == MDTUN_OPT_CLASS
-            && values & MDTUN_WK_BIT(tlv.type & ~MDTUN_TLV_TYPE_CRIT)) {
+            && type < MDTUN_PIPELINE_N_TYPES
+            && values & MDTUN_WK_BIT(type)) {
             memset(mask + ofs, 0xff, tlv.len);
         }
     }
@@ -226,8 +229,9 @@ mdtun_pipeline_xlate_input(const struct netdev *netdev, const void *opts_,
     carried = present & restorable;
 
     if (carried) {
-        trusted = (!cfg || !cfg->ip_dst_flow
-                   || mdtun_native_source_trusted(policy, &flow->tunnel));
+        trusted = cfg && (!cfg->ip_dst_flow
+                          || mdtun_native_source_trusted(policy,
+                                                         &flow->tunnel));
         if (cfg && cfg->ip_dst_flow) {
             if (flow->tunnel.ip_src || flow->tunnel.ip_dst) {
                 wc->masks.tunnel.ip_src = OVS_BE32_MAX;

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # The OpenFlow pipeline carried across mdtun on OVS's userspace datapath
-# (options:carry=metadata,reg14,reg15), three hosts as in t-netns
+# (options:carry=metadata,in_port,reg14-reg15 and options:in_port_reg=reg7:
+# the sender's in_port in the receiver's reg7), three hosts as in t-netns
 # (hosts.sh), and no TLV map and no move flows anywhere:
 #
 #   hA (N=1) --veth-- hB (N=2) --veth-- hC (N=3)
@@ -25,13 +26,13 @@
 . "$(dirname "$0")/hosts.sh"
 drop_cookie=0xf	# not_delivered: hB's drop flow
 
-carry=metadata,reg14,reg15
+carry=metadata,in_port,reg14-reg15
 
 # setup_pipeline_host H TRUST: host H with t0 carrying $carry, trusting
 # TRUST ("" for nobody), and a second VIF without an address, vm1
 # (OpenFlow port 3).
 setup_pipeline_host() {
-	setup_host "$1" "options:carry=$carry" \
+	setup_host "$1" "options:carry=$carry" options:in_port_reg=reg7 \
 		${2:+options:trusted_remotes=$2} &&
 	hvsctl "$1" add-port br-int vm1 -- set interface vm1 type=internal \
 		ofport_request=3 &&
@@ -48,12 +49,13 @@ stage1() {
 
 # stage2 H COOKIE_BASE: host H's table 0 for what t0 receives: reg15=0x2
 # to vm0 (cookie BASE+1), reg15=0x3 to vm1 (BASE+2), the rest dropped
-# (cookie 0xf).  Only metadata 0x5 and a logical source port 1 or 3.
+# (cookie 0xf).  Only metadata 0x5, a logical source port 1 or 3, and a
+# packet that entered the sender's bridge on its port 1 (reg7).
 stage2() {
 	local src
 	for src in 1 3; do
-		hofctl "$1" add-flow "cookie=0x$(($2 + 1)),priority=20,in_port=2,metadata=0x5,reg14=$src,reg15=0x2,actions=output:1" &&
-		hofctl "$1" add-flow "cookie=0x$(($2 + 2)),priority=20,in_port=2,metadata=0x5,reg14=$src,reg15=0x3,actions=output:3" ||
+		hofctl "$1" add-flow "cookie=0x$(($2 + 1)),priority=20,in_port=2,metadata=0x5,reg14=$src,reg15=0x2,reg7=1,actions=output:1" &&
+		hofctl "$1" add-flow "cookie=0x$(($2 + 2)),priority=20,in_port=2,metadata=0x5,reg14=$src,reg15=0x3,reg7=1,actions=output:3" ||
 			return 1
 	done
 	hofctl "$1" add-flow "cookie=0xf,priority=1,in_port=2,actions=drop"
@@ -74,7 +76,7 @@ check "veth hB-hC" link B C
 for h in $hosts; do
 	check "h$h: mdtun port t0 is up" hport_ok "$h" t0
 done
-check_eq "hB: carry read back in canonical form" '"metadata,reg14,reg15"' \
+check_eq "hB: carry read back in canonical form" '"metadata,in_port,reg14-reg15"' \
 	"$(hvsctl B get interface t0 options:carry)"
 check_eq "hB: no TLV map" "" \
 	"$(hofctl B dump-tlv-map | sed -n 's/^ *0x[0-9a-f]* .*/&/p')"
@@ -94,34 +96,34 @@ check_within "hA's vm0 pings hB's vm0: the remote pipeline matched the carried v
 	30 ping_ok A 192.0.2.2
 check "and 5 of 5 pings" on A busybox ping -c 5 -A -W 2 192.0.2.2
 settle B
-check_ge "hB delivered them by flow 0x1 (metadata=0x5,reg14=1,reg15=0x2)" 6 \
+check_ge "hB delivered them by flow 0x1 (metadata=0x5,reg14=1,reg15=0x2,reg7=1)" 6 \
 	"$(packets B 0x1)"
 check_ge "hB counted metadata as restored" 1 "$(field_counter B metadata restored)"
 check_ge "hB counted reg15 as restored" 1 "$(field_counter B reg15 restored)"
 
 # docs/protocol.md section 6.1: class 0xfff7, type 0x03 metadata (8
 # bytes), 0x10 + n regn (4 bytes), lowest type first.
-check_match "hA's datapath flow pushes metadata, reg14, reg15 as well-known TLVs" \
-	'tnl_push\(tnl_port\([0-9]+\),header\(.*mdtun\(vni=0x2a,options\(\{class=0xfff7,type=0x3,len=8,0x0000000000000005\}\{class=0xfff7,type=0x1e,len=4,0x00000001\}\{class=0xfff7,type=0x1f,len=4,0x00000002\}\)\)\)' \
+check_match "hA's datapath flow pushes metadata, in_port, reg14, reg15 as well-known TLVs" \
+	'tnl_push\(tnl_port\([0-9]+\),header\(.*mdtun\(vni=0x2a,options\(\{class=0xfff7,type=0x3,len=8,0x0000000000000005\}\{class=0xfff7,type=0x4,len=4,0x00000001\}\{class=0xfff7,type=0x1e,len=4,0x00000001\}\{class=0xfff7,type=0x1f,len=4,0x00000002\}\)\)\)' \
 	happctl A dpctl/dump-flows
 
 odp=$(happctl B dpif/show | sed -n 's/.*t0 2\/\([0-9]*\): (mdtun.*/\1/p')
-trace=$(happctl B ofproto/trace ovs-netdev "recirc_id(0),tunnel(tun_id=0x2a,src=198.51.100.1,dst=198.51.100.2,ttl=64,tp_dst=7081,geneve({class=0xfff7,type=0x3,len=8,0x0000000000000005}{class=0xfff7,type=0x1e,len=4,0x00000001}{class=0xfff7,type=0x1f,len=4,0x00000002}),flags(+key)),in_port($odp),eth(src=00:00:5e:00:53:01,dst=00:00:5e:00:53:02),eth_type(0x0800),ipv4(src=192.0.2.1,dst=192.0.2.2,proto=1,tos=0,ttl=64,frag=no),icmp(type=8,code=0)" 2>&1)
+trace=$(happctl B ofproto/trace ovs-netdev "recirc_id(0),tunnel(tun_id=0x2a,src=198.51.100.1,dst=198.51.100.2,ttl=64,tp_dst=7081,geneve({class=0xfff7,type=0x3,len=8,0x0000000000000005}{class=0xfff7,type=0x4,len=4,0x00000001}{class=0xfff7,type=0x1e,len=4,0x00000001}{class=0xfff7,type=0x1f,len=4,0x00000002}),flags(+key)),in_port($odp),eth(src=00:00:5e:00:53:01,dst=00:00:5e:00:53:02),eth_type(0x0800),ipv4(src=192.0.2.1,dst=192.0.2.2,proto=1,tos=0,ttl=64,frag=no),icmp(type=8,code=0)" 2>&1)
 check_match "ofproto/trace shows the restored fields" \
-	'mdtun tunnel: restored metadata=0x5 reg14=0x1 reg15=0x2' echo "$trace"
-check_match "and the delivery to vm0 by the flow that matches them" 'reg14=0x1,reg15=0x2,metadata=0x5,in_port=2, priority 20, cookie 0x1' \
+	'mdtun tunnel: restored metadata=0x5 reg7=0x1 \(in_port\) reg14=0x1 reg15=0x2' echo "$trace"
+check_match "and the delivery to vm0 by the flow that matches them" 'reg7=0x1,reg14=0x1,reg15=0x2,metadata=0x5,in_port=2, priority 20, cookie 0x1' \
 	echo "$trace"
 
 # ---- Megaflow correctness ------------------------------------------------
 
-# Two streams of one and the same frame, sent by hA with packet-out, that
-# differ only in reg15: 0x2 must reach hB's vm0, 0x3 its vm1.  Each once,
+# Two streams of one and the same frame, sent by hA with packet-out (as if
+# from its port 1), that differ only in reg15: 0x2 must reach hB's vm0, 0x3 its vm1.  Each once,
 # so that hB has their datapath flows; then interleaved.
 frame=$(python3 "$top/tests/lib/mdtun_send.py" udp-frame 00:00:5e:00:53:fe 00:00:5e:00:53:ff \
 	192.0.2.1 192.0.2.99 9 9 mdtn)
 # stream H REG15: the frame, out of host H's t0 with the pipeline's values.
 stream() {
-	hofctl "$1" packet-out "in_port=controller,packet=$frame,actions=set_field:0x5->metadata,set_field:1->reg14,set_field:$2->reg15,set_field:198.51.100.2->tun_dst,set_field:0x2a->tun_id,output:2"
+	hofctl "$1" packet-out "in_port=1,packet=$frame,actions=set_field:0x5->metadata,set_field:1->reg14,set_field:$2->reg15,set_field:198.51.100.2->tun_dst,set_field:0x2a->tun_id,output:2"
 }
 # rx H VIF: the VIF's received packets, from the kernel's counters.
 rx() {
@@ -161,8 +163,8 @@ check "hA now sets reg15=0x7" stage1 A 198.51.100.2 1 0x7
 not_delivered "a wrong reg15" A
 check "hA sends reg15=0x2 again" stage1 A 198.51.100.2 1 0x2
 
-check "hB's t0 now carries metadata,reg14 only" \
-	hvsctl B set interface t0 options:carry=metadata,reg14
+check "hB's t0 now carries metadata,in_port,reg14 only" \
+	hvsctl B set interface t0 options:carry=metadata,in_port,reg14
 check_within "hB's t0 is up with it" 10 hport_ok B t0
 # Decisions are counted per upcall: the datapath flows that the new carry
 # revalidated would take the packets without one.
@@ -200,7 +202,7 @@ for h in A B; do
 		hofctl "$h" add-tlv-map "{class=0xfff7,type=0x1f,len=4}->tun_metadata5"
 done
 check "hB delivers tun_metadata5=0x2 with reg15=0x2 (cookie 0x5)" \
-	hofctl B add-flow "cookie=0x5,priority=30,in_port=2,tun_metadata5=0x2,reg15=0x2,actions=output:1"
+	hofctl B add-flow "cookie=0x5,priority=30,in_port=2,tun_metadata5=0x2,reg15=0x2,reg7=1,actions=output:1"
 settle A B
 check_within "hA's pings arrive" 20 ping_ok A 192.0.2.2
 settle B
@@ -213,7 +215,7 @@ f2=$(packets B 0x2)
 check_fails "hA's pings now go to hB's vm1 (it has no address)" \
 	on A busybox ping -c 2 -W 1 192.0.2.2
 check_match "hA's header has tun_metadata5's value, and no second reg15" \
-	'mdtun\(vni=0x2a,options\(\{class=0xfff7,type=0x1f,len=4,0x00000003\}\{class=0xfff7,type=0x3,len=8,0x0000000000000005\}\{class=0xfff7,type=0x1e,len=4,0x00000001\}\)\)' \
+	'mdtun\(vni=0x2a,options\(\{class=0xfff7,type=0x1f,len=4,0x00000003\}\{class=0xfff7,type=0x3,len=8,0x0000000000000005\}\{class=0xfff7,type=0x4,len=4,0x00000001\}\{class=0xfff7,type=0x1e,len=4,0x00000001\}\)\)' \
 	happctl A dpctl/dump-flows
 check_within "hB restored reg15=0x3 from it (flow 0x2 to vm1)" 10 grown B 0x2 "$f2"
 
