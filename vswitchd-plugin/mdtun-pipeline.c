@@ -150,7 +150,6 @@ mask_options(const uint8_t *opts, size_t opts_len, uint32_t values,
     mdtun_tlv_iter_init(&it, opts, opts_len);
     while (mdtun_tlv_next(&it, &tlv)) {
         size_t ofs = tlv.data - opts;
-
         uint8_t type = tlv.type & ~MDTUN_TLV_TYPE_CRIT;
 
         memset(mask + ofs - MDTUN_TLV_HDR_LEN, 0xff, MDTUN_TLV_HDR_LEN);

@@ -111,7 +111,7 @@ std::string ParsePortOptions(
       return error;
     }
   }
-  // The options sorted by key: both are known only now.
+  // carry and in_port_reg come in either order: checked once both are read.
   if (parsed.in_port_reg >= 0) {
     const std::string reg = "reg" + std::to_string(parsed.in_port_reg);
     if (!(parsed.pipeline & MDTUN_WK_BIT(MDTUN_WK_IN_PORT))) {

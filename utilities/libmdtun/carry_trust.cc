@@ -149,6 +149,11 @@ std::string ParseCarry(std::string_view value, uint32_t* carry,
   }
   for (std::string_view item : items) {
     const size_t dash = item.find('-');
+    const int reg = ParseRegister(item);
+    const int lo = dash == std::string_view::npos
+                       ? -1
+                       : ParseRegister(item.substr(0, dash));
+    const int hi = lo < 0 ? -1 : ParseRegister(item.substr(dash + 1));
     uint32_t field = 0;
     if (item == "mark") {
       bits |= MDTUN_CARRY_MARK;
@@ -158,13 +163,9 @@ std::string ParseCarry(std::string_view value, uint32_t* carry,
       field = MDTUN_WK_BIT(MDTUN_WK_OF_METADATA);
     } else if (item == "in_port") {
       field = MDTUN_WK_BIT(MDTUN_WK_IN_PORT);
-    } else if (ParseRegister(item) >= 0) {
-      field = MDTUN_WK_BIT(MDTUN_WK_REG0 + ParseRegister(item));
-    } else if (dash != std::string_view::npos &&
-               ParseRegister(item.substr(0, dash)) >= 0 &&
-               ParseRegister(item.substr(dash + 1)) >= 0) {
-      const int lo = ParseRegister(item.substr(0, dash));
-      const int hi = ParseRegister(item.substr(dash + 1));
+    } else if (reg >= 0) {
+      field = MDTUN_WK_BIT(MDTUN_WK_REG0 + reg);
+    } else if (hi >= 0) {
       if (lo > hi) {
         return what + "empty register range '" + std::string(item) + "'";
       }
