@@ -124,6 +124,29 @@ check_match "status of t0 warns that nothing is trusted" \
 check_nomatch "status of t1 has no warning" 'mdtun_warning' \
 	vsctl get interface t1 status
 
+# Pipeline fields are restored only from trusted_remotes or a fixed
+# remote_ip, a sender's in_port only into in_port_reg: the status says when
+# a port's configuration restores nothing.
+check "p1: carry=metadata,in_port, remote_ip=flow, its own UDP port" \
+	vsctl add-port br0 p1 -- set interface p1 type=mdtun \
+		options:remote_ip=flow options:dst_port=7084 \
+		'options:carry="metadata,in_port"'
+check "p1 is up" port_ok p1
+check_match "status of p1: no sender to trust with pipeline fields" \
+	'mdtun_warning=.*no trusted_remotes and no fixed remote_ip' \
+	vsctl get interface p1 status
+check_match "status of p1: in_port has no register" \
+	'mdtun_warning=.*carry has in_port but no in_port_reg' \
+	vsctl get interface p1 status
+check_match "mdtun/show of p1: no in_port_reg" '^  in_port_reg: none$' \
+	appctl mdtun/show p1
+check "p1: a fixed remote_ip and in_port_reg=reg7" \
+	vsctl set interface p1 options:remote_ip=192.0.2.9 options:in_port_reg=reg7
+check "p1 is up with them" port_ok p1
+no_warning() { ! vsctl get interface "$1" status | grep -q mdtun_warning; }
+check_within "status of p1 has no warning then" 10 no_warning p1
+check "deleting p1" vsctl del-port br0 p1
+
 echo "---- ovs-appctl mdtun/show"
 appctl mdtun/show
 echo "----"
