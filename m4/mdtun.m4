@@ -145,3 +145,38 @@ _EOF
   fi
   AM_CONDITIONAL([HAVE_FUZZER], [test $have_fuzzer = yes])
 ])
+
+# MDTUN_EXTRACT_IPROUTE2: unpack the iproute2 source package into the build
+# tree as IPROUTE2_DIR (iproute2-src/, reused while IPROUTE2_SOURCE is the
+# same) and check that it has the link plugin interface (ip/ip_common.h).
+AC_DEFUN([MDTUN_EXTRACT_IPROUTE2], [
+  AC_MSG_CHECKING([for the iproute2 source])
+  if test -z "$IPROUTE2_SOURCE"; then
+    IPROUTE2_SOURCE=`ls "$srcdir"/deb-src/iproute2_*.dsc 2>/dev/null | sort -V | tail -n 1`
+  fi
+  if test -z "$IPROUTE2_SOURCE" || test ! -e "$IPROUTE2_SOURCE"; then
+    AC_MSG_RESULT([no])
+    AC_MSG_ERROR([no iproute2 source package${IPROUTE2_SOURCE:+ at $IPROUTE2_SOURCE}.
+Run utilities/install-deps.sh (it fetches Debian's into deb-src/) or pass
+--with-iproute2-source=DSC|DIR.])
+  fi
+  IPROUTE2_SOURCE=`cd "\`dirname "$IPROUTE2_SOURCE"\`" && pwd`/`basename "$IPROUTE2_SOURCE"`
+  IPROUTE2_DIR=`pwd`/iproute2-src
+  if test -d "$IPROUTE2_SOURCE"; then
+    IPROUTE2_DIR=$IPROUTE2_SOURCE
+  elif test ! -f "$IPROUTE2_DIR/ip/ip_common.h" ||
+       test "`cat "$IPROUTE2_DIR/.from" 2>/dev/null`" != "$IPROUTE2_SOURCE"; then
+    rm -rf "$IPROUTE2_DIR"
+    dpkg-source --no-copy -x "$IPROUTE2_SOURCE" "$IPROUTE2_DIR" >/dev/null ||
+      AC_MSG_ERROR([cannot unpack $IPROUTE2_SOURCE (dpkg-source, Debian package dpkg-dev)])
+    echo "$IPROUTE2_SOURCE" > "$IPROUTE2_DIR/.from"
+  fi
+  if test ! -f "$IPROUTE2_DIR/ip/ip_common.h" ||
+     test ! -f "$IPROUTE2_DIR/include/utils.h"; then
+    AC_MSG_RESULT([no])
+    AC_MSG_ERROR([$IPROUTE2_SOURCE has no ip/ip_common.h: not an iproute2 source])
+  fi
+  IPROUTE2_VERSION=`sed -n 's/.*version\@<:@\@:>@ = "\(.*\)".*/\1/p' "$IPROUTE2_DIR/include/version.h" 2>/dev/null`
+  AC_MSG_RESULT([$IPROUTE2_DIR ($IPROUTE2_VERSION)])
+  AC_SUBST([IPROUTE2_DIR])
+])

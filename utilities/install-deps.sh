@@ -16,13 +16,43 @@ libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
 linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod
 openvswitch-source libssl-dev libcap-ng-dev libunbound-dev python3
 qemu-system-x86 busybox-static cpio xz-utils xxd patch
-iproute2 ethtool python3-scapy tshark iperf3
+iproute2 ethtool python3-scapy tshark iperf3 dpkg-dev
 "
+
+# Debian source packages whose headers the build takes (iproute2's link-type
+# plugin interface, for utilities/iproute2/link_mdtun.so).  They are
+# fetched with a private sources list, so the machine's own apt sources are
+# neither used for deb-src nor changed; apt verifies the index with
+# Debian's keyring and dpkg-source the files against the .dsc.  Cached in
+# deb-src/ of the source tree, where configure looks for them.
+SOURCE_PACKAGES="iproute2"
+DEB_SRC_MIRROR=${MDTUN_DEB_SRC_MIRROR:-http://deb.debian.org/debian}
+DEB_SRC_DIR=$(cd "$(dirname "$0")/.." && pwd)/deb-src
 
 if [ "${1:-}" = "--print" ]; then
 	echo $PACKAGES
+	echo "source packages: $SOURCE_PACKAGES"
 	exit 0
 fi
+
+# fetch_sources: every $SOURCE_PACKAGES not yet in $DEB_SRC_DIR.
+fetch_sources() {
+	local pkg need="" lists
+	for pkg in $SOURCE_PACKAGES; do
+		ls "$DEB_SRC_DIR/$pkg"_*.dsc >/dev/null 2>&1 || need="$need $pkg"
+	done
+	[ -n "$need" ] || return 0
+	echo "install-deps: fetching Debian source packages:$need"
+	mkdir -p "$DEB_SRC_DIR/.apt/lists/partial"
+	lists="$DEB_SRC_DIR/.apt"
+	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $DEB_SRC_MIRROR bookworm main" \
+		>"$lists/sources.list"
+	set -- -o Dir::Etc::SourceList="$lists/sources.list" \
+		-o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$lists/lists"
+	apt-get "$@" update -q &&
+	# shellcheck disable=SC2086
+	(cd "$DEB_SRC_DIR" && apt-get "$@" source --download-only -q $need)
+}
 
 missing=""
 for pkg in $PACKAGES; do
@@ -35,7 +65,8 @@ done
 
 if [ -z "$missing" ]; then
 	echo "install-deps: all $(echo $PACKAGES | wc -w) packages present"
-	exit 0
+	fetch_sources
+	exit
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -52,3 +83,4 @@ echo "wireshark-common wireshark-common/install-setuid boolean false" |
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
+fetch_sources
