@@ -195,6 +195,11 @@ vm_suite() {
 suite_kernel() { vm_suite kernel tests/kernel "${1:-}"; }
 suite_ovs_kernel() { vm_suite ovs-kernel tests/ovs-kernel "${1:-}"; }
 
+suite_install() {
+	BUILDDIR=$builddir MAKE="${MAKE:-make}" run_counted install "$srcdir/tests/lib/run-tests.sh" \
+		install "$srcdir/tests/install"
+}
+
 suite_dissector() {
 	run_counted dissector "$srcdir/tests/lib/run-tests.sh" dissector \
 		"$srcdir/tests/dissector"
