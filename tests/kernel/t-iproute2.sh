@@ -51,7 +51,7 @@ d = json.load(sys.stdin)[0]["linkinfo"]["info_data"]
 if sys.argv[1] not in d:
     sys.exit("ctl_field: no " + sys.argv[1])
 v = d[sys.argv[1]]
-print(",".join(map(str, v)) if isinstance(v, list) else v)' "$2"
+print(json.dumps(v) if isinstance(v, list) else v)' "$2"
 }
 check_eq ctl-id 42 "$(ctl_field h1 id)"
 check_eq ctl-remote 198.51.100.2 "$(ctl_field h1 remote)"
@@ -60,9 +60,9 @@ check_eq ctl-ttl 17 "$(ctl_field h1 ttl)"
 check_eq ctl-tos 32 "$(ctl_field h1 tos)"
 check_eq ctl-df set "$(ctl_field h1 df)"
 check_eq ctl-csum False "$(ctl_field h1 csum)"
-check_eq ctl-carry mark "$(ctl_field h1 carry)"
-check_eq ctl-trust 198.51.100.0/24,2001:db8:1::/64 "$(ctl_field h1 trust)"
-check_eq ctl-carry-h2 mark,priority "$(ctl_field h2 carry)"
+check_eq ctl-carry '["mark"]' "$(ctl_field h1 carry)"
+check_eq ctl-trust '["198.51.100.0/24", "2001:db8:1::/64"]' "$(ctl_field h1 trust)"
+check_eq ctl-carry-h2 '["mark", "priority"]' "$(ctl_field h2 carry)"
 
 # ipj HOST EXPR: a Python expression over `ip -d -j link show mdt0`'s
 # info_data (as d); fails when the JSON or a key is missing.
@@ -73,6 +73,13 @@ link = json.load(sys.stdin)[0]
 assert link["linkinfo"]["info_kind"] == "mdtun", link["linkinfo"]
 d = link["linkinfo"]["info_data"]
 print(eval(sys.argv[1]))' "$2"
+}
+# ipj6 EXPR: the same for device m6 on h1.
+ipj6() {
+	on h1 ip -d -j link show m6 | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)[0]["linkinfo"]["info_data"]
+print(*eval(sys.argv[1])) if isinstance(eval(sys.argv[1]), tuple) else print(eval(sys.argv[1]))' "$1"
 }
 check_eq json-id 42 "$(ipj h1 'd["id"]')"
 check_eq json-remote 198.51.100.2 "$(ipj h1 'd["remote"]')"
@@ -91,7 +98,9 @@ check_match text-details \
 	'mdtun id 42 remote 198.51.100.2 local 198.51.100.1 ttl 17 tos 0x20 df set dstport 7081 noudpcsum .*carry mark trust 198.51.100.0/24,2001:db8:1::/64' \
 	on h1 ip -d link show mdt0
 # Counters by name (the codec's), in text and JSON.
-check_match stats-text 'tx_carry_added [1-9]' on h1 ip -s -d link show mdt0
+check_match stats-text 'tx_carry_added [1-9][0-9]*( |$)' on h1 ip -s -d link show mdt0
+# The counters end their block: what ip prints next is on its own line.
+check_match stats-text-ends '^ +addrgenmode ' on h1 ip -s -d link show mdt0
 check_eq stats-json-rx-unknown-vni 0 \
 	"$(on h1 ip -s -d -j link show mdt0 | "$PY" -c '
 import json, sys
@@ -101,8 +110,8 @@ print(json.load(sys.stdin)[0]["linkinfo"]["info_xstats"]["rx_unknown_vni"])')"
 check set-live on h1 ip link set mdt0 type mdtun ttl inherit carry none \
 	trust none
 check_eq set-ttl-inherit True "$(ctl_field h1 ttl_inherit)"
-check_eq set-carry-none "" "$(ctl_field h1 carry)"
-check_eq set-trust-empty "" "$(ctl_field h1 trust)"
+check_eq set-carry-none "[]" "$(ctl_field h1 carry)"
+check_eq set-trust-empty "[]" "$(ctl_field h1 trust)"
 check_eq set-tos-kept 32 "$(ctl_field h1 tos)"
 check_eq set-id-kept 42 "$(ctl_field h1 id)"
 check_eq set-json-ttl-inherit True "$(ipj h1 'd["ttl_inherit"]')"
@@ -114,6 +123,29 @@ check_match set-text-inherit 'ttl inherit .*carry none trust none' \
 refused set-id-while-up 'Set the device down' \
 	on h1 ip link set mdt0 type mdtun id 43
 check_eq set-id-refused-kept 42 "$(ctl_field h1 id)"
+
+# An IPv6 underlay and the settings the IPv4 device left at defaults.
+check add-v6 on h1 ip link add m6 type mdtun id 43 remote 2001:db8:1::2 \
+	local 2001:db8:1::1 dstport 7090 ttl auto tos inherit df inherit \
+	udp6zerocsumtx noudp6zerocsumrx
+check_eq v6-json-remote6 2001:db8:1::2 "$(ipj6 'd["remote6"]')"
+check_eq v6-json-local6 2001:db8:1::1 "$(ipj6 'd["local6"]')"
+check_eq v6-json-port 7090 "$(ipj6 'd["port"]')"
+check_eq v6-json-ttl-auto 0 "$(ipj6 'd["ttl"]')"
+check_eq v6-json-tos-inherit True "$(ipj6 'd["tos_inherit"]')"
+check_eq v6-json-df inherit "$(ipj6 'd["df"]')"
+check_eq v6-json-zero-csum6 "True False" \
+	"$(ipj6 'd["udp_zero_csum6_tx"], d["udp_zero_csum6_rx"]' | tr -d '(),')"
+check_eq v6-ctl-remote 2001:db8:1::2 "$(ctl "h1" show m6 --json | "$PY" -c '
+import json, sys
+print(json.load(sys.stdin)[0]["linkinfo"]["info_data"]["remote"])')"
+# Decimal TOS is decimal (32, not 0x32).
+check set-tos-decimal on h1 ip link set m6 type mdtun tos 32
+check_eq v6-json-tos-decimal 0x20 "$(ipj6 'd["tos"]')"
+check_match v6-text 'mdtun id 43 remote 2001:db8:1::2 local 2001:db8:1::1 ttl auto tos 0x20 df inherit dstport 7090' \
+	on h1 ip -d link show m6
+refused trust-too-many 'at most 16 prefixes' \
+	on h1 ip link set m6 type mdtun trust "$(seq -s, -f '2001:db8:%g::/48' 17)"
 
 # External (collect-metadata) mode.
 check add-external on h2 ip link add ext0 type mdtun external dstport 7082

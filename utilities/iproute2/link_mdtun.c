@@ -26,7 +26,6 @@
 #include <string.h>
 
 #include "utils.h"
-#include "rt_names.h"
 #include "ip_common.h"
 
 #include "mdtun/codec.h"
@@ -165,8 +164,13 @@ static int mdtun_add_trust(struct nlmsghdr *n, const char *arg)
 			return -1;
 		for (item = strtok_r(list, ",", &save); item && !err;
 		     item = strtok_r(NULL, ",", &save)) {
+			if (++count > MDTUN_TRUST_MAX) {
+				fprintf(stderr, "mdtun: trust: at most %d prefixes\n",
+					MDTUN_TRUST_MAX);
+				err = -1;
+				break;
+			}
 			err = mdtun_add_trust_prefix(n, item);
-			count++;
 		}
 		free(list);
 		if (!err && !count) {
@@ -270,7 +274,7 @@ static int mdtun_parse_opt(struct link_util *lu, int argc, char **argv,
 			seen_ttl = true;
 		} else if (strcmp(opt, "tos") == 0 ||
 			   strcmp(opt, "dsfield") == 0) {
-			__u32 tos;
+			__u8 tos;
 
 			NEXT_ARG();
 			if (seen_tos)
@@ -279,7 +283,8 @@ static int mdtun_parse_opt(struct link_util *lu, int argc, char **argv,
 				addattr8(n, MDTUN_REQ_MAXLEN,
 					 IFLA_MDTUN_TOS_INHERIT, 1);
 			} else {
-				if (rtnl_dsfield_a2n(&tos, *argv) || tos > 0xff)
+				/* A number, decimal or 0x hex, as the help says. */
+				if (get_u8(&tos, *argv, 0))
 					invarg("tos must be 0 to 255 or inherit",
 					       *argv);
 				addattr8(n, MDTUN_REQ_MAXLEN,
@@ -350,16 +355,18 @@ static int mdtun_parse_opt(struct link_util *lu, int argc, char **argv,
 
 /* ---- Printing ---------------------------------------------------------- */
 
+/* An address in text as "WORD ADDR"; in JSON under KEY or KEY6 (geneve's). */
 static void mdtun_print_addr(struct rtattr *tb[], int v4, int v6,
-			     const char *key)
+			     const char *word)
 {
 	struct rtattr *a = tb[v4] ? tb[v4] : tb[v6];
 	int family = tb[v4] ? AF_INET : AF_INET6;
-	char text[64];
+	char text[32], key[32];
 
 	if (!a || RTA_PAYLOAD(a) != (family == AF_INET ? 4U : 16U))
 		return;
-	snprintf(text, sizeof(text), "%s %%s ", key);
+	snprintf(text, sizeof(text), "%s %%s ", word);
+	snprintf(key, sizeof(key), "%s%s", word, family == AF_INET ? "" : "6");
 	print_string(PRINT_ANY, key, text, format_host_rta(family, a));
 }
 
@@ -493,7 +500,9 @@ static void mdtun_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 		print_string(PRINT_FP, NULL, "tos %s ", "inherit");
 		print_bool(PRINT_JSON, "tos_inherit", NULL, true);
 	} else if (mdtun_attr_u8(tb, IFLA_MDTUN_TOS, &value)) {
-		print_0xhex(PRINT_ANY, "tos", "tos %#llx ", value);
+		/* As geneve: a zero TOS is left out of the text. */
+		print_0xhex(value ? PRINT_ANY : PRINT_JSON, "tos", "tos %#llx ",
+			    value);
 	}
 	if (mdtun_attr_u8(tb, IFLA_MDTUN_DF, &value)) {
 		static const char *const df_names[] = {
@@ -502,10 +511,13 @@ static void mdtun_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
 			[MDTUN_DF_INHERIT] = "inherit",
 		};
 
-		if (value <= MDTUN_DF_MAX)
-			print_string(PRINT_ANY, "df", "df %s ", df_names[value]);
-		else
-			print_uint(PRINT_ANY, "df", "df %u ", value);
+		char unknown[8];
+
+		snprintf(unknown, sizeof(unknown), "%u", value);
+		/* As geneve: the default (unset) only in JSON. */
+		print_string(value == MDTUN_DF_UNSET ? PRINT_JSON : PRINT_ANY,
+			     "df", "df %s ",
+			     value <= MDTUN_DF_MAX ? df_names[value] : unknown);
 	}
 	if (tb[IFLA_MDTUN_PORT] && RTA_PAYLOAD(tb[IFLA_MDTUN_PORT]) >= 2)
 		print_uint(PRINT_ANY, "port", "dstport %u ",
@@ -544,6 +556,9 @@ static void mdtun_print_xstats(struct link_util *lu, FILE *f,
 				(unsigned long long)rta_getattr_u64(tb[stat]));
 		shown++;
 	}
+	/* What ip prints next continues on its own indented line. */
+	if (shown && !is_json_context())
+		fprintf(f, "\n    ");
 }
 
 struct link_util mdtun_link_util = {
