@@ -42,10 +42,11 @@ for k in 1 2; do
 done
 check ping-over-ip-made-tunnel ping_ok h1 192.0.2.2
 
-# ctl_field HOST KEY: one info_data field as mdtun-ctl reads it; fails
-# (prints nothing) when the field is missing.
+# ctl_field HOST KEY [DEV]: one info_data field of DEV (default mdt0) as
+# mdtun-ctl reads it, lists as JSON; fails (prints nothing) when the field
+# is missing.
 ctl_field() {
-	ctl "$1" show mdt0 --json | "$PY" -c '
+	ctl "$1" show "${3:-mdt0}" --json | "$PY" -c '
 import json, sys
 d = json.load(sys.stdin)[0]["linkinfo"]["info_data"]
 if sys.argv[1] not in d:
@@ -64,23 +65,21 @@ check_eq ctl-carry '["mark"]' "$(ctl_field h1 carry)"
 check_eq ctl-trust '["198.51.100.0/24", "2001:db8:1::/64"]' "$(ctl_field h1 trust)"
 check_eq ctl-carry-h2 '["mark", "priority"]' "$(ctl_field h2 carry)"
 
-# ipj HOST EXPR: a Python expression over `ip -d -j link show mdt0`'s
-# info_data (as d); fails when the JSON or a key is missing.
-ipj() {
-	on "$1" ip -d -j link show mdt0 | "$PY" -c '
+# ipj_dev HOST DEV EXPR: a Python expression over `ip -d -j link show DEV`'s
+# info_data (as d), a tuple printed space-separated; fails when the JSON or
+# a key is missing or the link is not an mdtun one.
+ipj_dev() {
+	on "$1" ip -d -j link show "$2" | "$PY" -c '
 import json, sys
 link = json.load(sys.stdin)[0]
 assert link["linkinfo"]["info_kind"] == "mdtun", link["linkinfo"]
 d = link["linkinfo"]["info_data"]
-print(eval(sys.argv[1]))' "$2"
+v = eval(sys.argv[1])
+print(*v) if isinstance(v, tuple) else print(v)' "$3"
 }
-# ipj6 EXPR: the same for device m6 on h1.
-ipj6() {
-	on h1 ip -d -j link show m6 | "$PY" -c '
-import json, sys
-d = json.load(sys.stdin)[0]["linkinfo"]["info_data"]
-print(*eval(sys.argv[1])) if isinstance(eval(sys.argv[1]), tuple) else print(eval(sys.argv[1]))' "$1"
-}
+# ipj HOST EXPR: the same for mdt0; ipj6 EXPR: for m6 on h1.
+ipj() { ipj_dev "$1" mdt0 "$2"; }
+ipj6() { ipj_dev h1 m6 "$1"; }
 check_eq json-id 42 "$(ipj h1 'd["id"]')"
 check_eq json-remote 198.51.100.2 "$(ipj h1 'd["remote"]')"
 check_eq json-local 198.51.100.1 "$(ipj h1 'd["local"]')"
@@ -135,10 +134,8 @@ check_eq v6-json-ttl-auto 0 "$(ipj6 'd["ttl"]')"
 check_eq v6-json-tos-inherit True "$(ipj6 'd["tos_inherit"]')"
 check_eq v6-json-df inherit "$(ipj6 'd["df"]')"
 check_eq v6-json-zero-csum6 "True False" \
-	"$(ipj6 'd["udp_zero_csum6_tx"], d["udp_zero_csum6_rx"]' | tr -d '(),')"
-check_eq v6-ctl-remote 2001:db8:1::2 "$(ctl "h1" show m6 --json | "$PY" -c '
-import json, sys
-print(json.load(sys.stdin)[0]["linkinfo"]["info_data"]["remote"])')"
+	"$(ipj6 'd["udp_zero_csum6_tx"], d["udp_zero_csum6_rx"]')"
+check_eq v6-ctl-remote 2001:db8:1::2 "$(ctl_field h1 remote m6)"
 # Decimal TOS is decimal (32, not 0x32).
 check set-tos-decimal on h1 ip link set m6 type mdtun tos 32
 check_eq v6-json-tos-decimal 0x20 "$(ipj6 'd["tos"]')"
@@ -149,9 +146,7 @@ refused trust-too-many 'at most 16 prefixes' \
 
 # External (collect-metadata) mode.
 check add-external on h2 ip link add ext0 type mdtun external dstport 7082
-check_eq json-external True "$(on h2 ip -d -j link show ext0 | "$PY" -c '
-import json, sys
-print(json.load(sys.stdin)[0]["linkinfo"]["info_data"]["external"])')"
+check_eq json-external True "$(ipj_dev h2 ext0 'd["external"]')"
 
 # Refused by the plugin, before any request.
 refused bad-id 'id must be 0 to 16777215' \

@@ -182,7 +182,7 @@ static int mdtun_add_trust(struct nlmsghdr *n, const char *arg)
 	return err;
 }
 
-/* "on" for "udpcsum", "off" for "noudpcsum"; -1 if @arg is neither. */
+/* 1 for "udpcsum", 0 for "noudpcsum" (@word "udpcsum"), -1 for neither. */
 static int mdtun_flag_word(const char *arg, const char *word)
 {
 	if (strcmp(arg, word) == 0)
@@ -190,6 +190,20 @@ static int mdtun_flag_word(const char *arg, const char *word)
 	if (strncmp(arg, "no", 2) == 0 && strcmp(arg + 2, word) == 0)
 		return 0;
 	return -1;
+}
+
+/*
+ * TTL and TOS are each a value or "inherit", two attributes of which the
+ * kernel takes one per request: send the choice, with inheriting cleared
+ * when a value is chosen, so that a set replaces whichever was there.
+ */
+static void mdtun_add_value_or_inherit(struct nlmsghdr *n, int value_attr,
+				       int inherit_attr, bool inherit,
+				       __u8 value)
+{
+	addattr8(n, MDTUN_REQ_MAXLEN, inherit_attr, inherit);
+	if (!inherit)
+		addattr8(n, MDTUN_REQ_MAXLEN, value_attr, value);
 }
 
 static int mdtun_parse_opt(struct link_util *lu, int argc, char **argv,
@@ -217,28 +231,24 @@ static int mdtun_parse_opt(struct link_util *lu, int argc, char **argv,
 		} else if (strcmp(opt, "remote") == 0 ||
 			   strcmp(opt, "local") == 0) {
 			bool remote = opt[0] == 'r';
+			bool *seen = remote ? &seen_remote : &seen_local;
 			inet_prefix addr;
+			int type;
 
 			NEXT_ARG();
-			if (remote ? seen_remote : seen_local)
+			if (*seen)
 				duparg2(opt, *argv);
 			if (get_addr(&addr, *argv, AF_UNSPEC) ||
 			    (addr.family != AF_INET && addr.family != AF_INET6))
 				invarg("not an IP address", *argv);
 			if (addr.family == AF_INET)
-				addattr_l(n, MDTUN_REQ_MAXLEN,
-					  remote ? IFLA_MDTUN_REMOTE :
-						   IFLA_MDTUN_LOCAL,
-					  addr.data, 4);
+				type = remote ? IFLA_MDTUN_REMOTE : IFLA_MDTUN_LOCAL;
 			else
-				addattr_l(n, MDTUN_REQ_MAXLEN,
-					  remote ? IFLA_MDTUN_REMOTE6 :
-						   IFLA_MDTUN_LOCAL6,
-					  addr.data, 16);
-			if (remote)
-				seen_remote = true;
-			else
-				seen_local = true;
+				type = remote ? IFLA_MDTUN_REMOTE6 : IFLA_MDTUN_LOCAL6;
+			/* get_addr gives 4 or 16 bytes, as the family says. */
+			addattr_l(n, MDTUN_REQ_MAXLEN, type, addr.data,
+				  addr.bytelen);
+			*seen = true;
 		} else if (strcmp(opt, "dstport") == 0 ||
 			   strcmp(opt, "port") == 0) {
 			__u16 port;
@@ -253,45 +263,36 @@ static int mdtun_parse_opt(struct link_util *lu, int argc, char **argv,
 			seen_port = true;
 		} else if (strcmp(opt, "ttl") == 0 ||
 			   strcmp(opt, "hoplimit") == 0) {
-			__u8 ttl = 0;
+			bool inherit;
+			__u8 ttl = 0;	/* "auto": the route's default */
 
 			NEXT_ARG();
 			if (seen_ttl)
 				duparg2(opt, *argv);
-			if (strcmp(*argv, "inherit") == 0) {
-				addattr8(n, MDTUN_REQ_MAXLEN,
-					 IFLA_MDTUN_TTL_INHERIT, 1);
-			} else {
-				if (strcmp(*argv, "auto") != 0 &&
-				    get_u8(&ttl, *argv, 0))
-					invarg("ttl must be 0 to 255, auto or inherit",
-					       *argv);
-				addattr8(n, MDTUN_REQ_MAXLEN,
-					 IFLA_MDTUN_TTL_INHERIT, 0);
-				addattr8(n, MDTUN_REQ_MAXLEN, IFLA_MDTUN_TTL,
-					 ttl);
-			}
+			inherit = strcmp(*argv, "inherit") == 0;
+			if (!inherit && strcmp(*argv, "auto") != 0 &&
+			    get_u8(&ttl, *argv, 0))
+				invarg("ttl must be 0 to 255, auto or inherit",
+				       *argv);
+			mdtun_add_value_or_inherit(n, IFLA_MDTUN_TTL,
+						   IFLA_MDTUN_TTL_INHERIT,
+						   inherit, ttl);
 			seen_ttl = true;
 		} else if (strcmp(opt, "tos") == 0 ||
 			   strcmp(opt, "dsfield") == 0) {
-			__u8 tos;
+			bool inherit;
+			__u8 tos = 0;
 
 			NEXT_ARG();
 			if (seen_tos)
 				duparg2(opt, *argv);
-			if (strcmp(*argv, "inherit") == 0) {
-				addattr8(n, MDTUN_REQ_MAXLEN,
-					 IFLA_MDTUN_TOS_INHERIT, 1);
-			} else {
-				/* A number, decimal or 0x hex, as the help says. */
-				if (get_u8(&tos, *argv, 0))
-					invarg("tos must be 0 to 255 or inherit",
-					       *argv);
-				addattr8(n, MDTUN_REQ_MAXLEN,
-					 IFLA_MDTUN_TOS_INHERIT, 0);
-				addattr8(n, MDTUN_REQ_MAXLEN, IFLA_MDTUN_TOS,
-					 tos);
-			}
+			inherit = strcmp(*argv, "inherit") == 0;
+			/* A number, decimal or 0x hex, as the help says. */
+			if (!inherit && get_u8(&tos, *argv, 0))
+				invarg("tos must be 0 to 255 or inherit", *argv);
+			mdtun_add_value_or_inherit(n, IFLA_MDTUN_TOS,
+						   IFLA_MDTUN_TOS_INHERIT,
+						   inherit, tos);
 			seen_tos = true;
 		} else if (strcmp(opt, "df") == 0) {
 			__u8 df;
@@ -392,6 +393,28 @@ static void mdtun_print_flag(FILE *f, struct rtattr *tb[], int type,
 		fprintf(f, "%s%s ", on ? "" : "no", word);
 }
 
+/*
+ * A list setting, "KEY a,b " or "KEY none " in text and an array under KEY
+ * in JSON: open, an item at a time, close.
+ */
+static void mdtun_list_open(const char *key)
+{
+	open_json_array(PRINT_JSON, key);
+	print_string(PRINT_FP, NULL, "%s ", key);
+}
+
+static void mdtun_list_item(bool *first, const char *item)
+{
+	print_string(PRINT_ANY, NULL, *first ? "%s" : ",%s", item);
+	*first = false;
+}
+
+static void mdtun_list_close(bool first)
+{
+	print_string(PRINT_FP, NULL, "%s ", first ? "none" : "");
+	close_json_array(PRINT_JSON, NULL);
+}
+
 static void mdtun_print_carry(struct rtattr *tb[])
 {
 	__u32 carry;
@@ -403,29 +426,21 @@ static void mdtun_print_carry(struct rtattr *tb[])
 		return;
 	carry = rta_getattr_u32(tb[IFLA_MDTUN_CARRY]);
 
-	open_json_array(PRINT_JSON, "carry");
-	print_string(PRINT_FP, NULL, "%s", "carry ");
+	mdtun_list_open("carry");
 	for (i = 0; i < N_CARRY_FIELDS; i++) {
 		if (!(carry & mdtun_carry_fields[i].bit))
 			continue;
-		print_string(PRINT_ANY, NULL, first ? "%s" : ",%s",
-			     mdtun_carry_fields[i].name);
-		first = false;
+		mdtun_list_item(&first, mdtun_carry_fields[i].name);
+		carry &= ~mdtun_carry_fields[i].bit;
 	}
 	/* Bits this plugin has no name for are shown, not hidden. */
-	for (i = 0; i < N_CARRY_FIELDS; i++)
-		carry &= ~mdtun_carry_fields[i].bit;
 	if (carry) {
 		char unknown[16];
 
 		snprintf(unknown, sizeof(unknown), "%#x", carry);
-		print_string(PRINT_ANY, NULL, first ? "%s" : ",%s", unknown);
-		first = false;
+		mdtun_list_item(&first, unknown);
 	}
-	if (first)
-		print_string(PRINT_FP, NULL, "%s", "none");
-	print_string(PRINT_FP, NULL, "%s", " ");
-	close_json_array(PRINT_JSON, NULL);
+	mdtun_list_close(first);
 }
 
 static void mdtun_print_trust(struct rtattr *list)
@@ -434,8 +449,7 @@ static void mdtun_print_trust(struct rtattr *list)
 	bool first = true;
 	int rem;
 
-	open_json_array(PRINT_JSON, "trust");
-	print_string(PRINT_FP, NULL, "%s", "trust ");
+	mdtun_list_open("trust");
 	for (entry = RTA_DATA(list), rem = RTA_PAYLOAD(list); RTA_OK(entry, rem);
 	     entry = RTA_NEXT(entry, rem)) {
 		struct rtattr *tb[IFLA_MDTUN_PREFIX_MAX + 1];
@@ -463,13 +477,9 @@ static void mdtun_print_trust(struct rtattr *list)
 		snprintf(text, sizeof(text), "%s/%u",
 			 rt_addr_n2a_rta(family, tb[IFLA_MDTUN_PREFIX_ADDR]),
 			 len);
-		print_string(PRINT_ANY, NULL, first ? "%s" : ",%s", text);
-		first = false;
+		mdtun_list_item(&first, text);
 	}
-	if (first)
-		print_string(PRINT_FP, NULL, "%s", "none");
-	print_string(PRINT_FP, NULL, "%s", " ");
-	close_json_array(PRINT_JSON, NULL);
+	mdtun_list_close(first);
 }
 
 static void mdtun_print_opt(struct link_util *lu, FILE *f, struct rtattr *tb[])
