@@ -13,7 +13,13 @@
 # constructor (see vswitchd-plugin/mdtun_plugin.cc).
 
 OVS_BUILD_DIR = ovs-build
-OVS_CONFIGURE_FLAGS = --enable-silent-rules
+# Debian's own paths (its openvswitch source package configures the same):
+# the packaged daemon (openvswitch-switch-mdtun) runs under Debian's
+# ovs-ctl and talks to Debian's ovsdb-server and ovs-appctl through
+# /var/run/openvswitch.  The tests and demos set OVS_RUNDIR and the other
+# OVS_*DIR variables to their own directories, so they never touch these.
+OVS_CONFIGURE_FLAGS = --enable-silent-rules --prefix=/usr \
+	--localstatedir=/var --sysconfdir=/etc
 OVS_PATCHES = \
 	vswitchd-plugin/ovs-patches/0001-netdev-vport-One-default-UDP-port-helper-strict-dst_.patch \
 	vswitchd-plugin/ovs-patches/0002-netdev-vport-Describe-tunnel-types-in-a-table-of-tun.patch \
