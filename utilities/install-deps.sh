@@ -17,6 +17,7 @@ linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod
 openvswitch-source libssl-dev libcap-ng-dev libunbound-dev python3
 qemu-system-x86 busybox-static cpio xz-utils xxd patch
 iproute2 ethtool python3-scapy tshark iperf3 dpkg-dev
+debhelper dh-dkms dkms lintian fakeroot
 "
 
 # Debian source packages whose headers the build takes (iproute2's link-type
@@ -29,11 +30,35 @@ SOURCE_PACKAGES="iproute2"
 DEB_SRC_MIRROR=${MDTUN_DEB_SRC_MIRROR:-http://deb.debian.org/debian}
 DEB_SRC_DIR=$(cd "$(dirname "$0")/.." && pwd)/deb-src
 
+# Debian binary packages that the package test (tests/package/) installs
+# in the VM before ours, with whichever of their dependencies this machine
+# lacks (the VM's root starts as a copy of this machine's): downloaded, not
+# installed, into deb-src/binary/.
+TEST_PACKAGES="openvswitch-switch"
+DEB_BIN_DIR=$DEB_SRC_DIR/binary
+
 if [ "${1:-}" = "--print" ]; then
 	echo $PACKAGES
 	echo "source packages: $SOURCE_PACKAGES"
+	echo "downloaded for the package test: $TEST_PACKAGES"
 	exit 0
 fi
+
+# fetch_test_debs: $TEST_PACKAGES and their missing dependencies, as apt
+# would install them here (apt-get download checks their hashes).
+fetch_test_debs() {
+	local want
+	[ -f "$DEB_BIN_DIR/.complete" ] && return 0
+	# shellcheck disable=SC2086
+	want=$(apt-get -s -qq install $TEST_PACKAGES |
+		awk '$1 == "Inst" { sub(/^\(/, "", $3); print $2 "=" $3 }') &&
+	[ -n "$want" ] || { echo "install-deps: apt cannot resolve $TEST_PACKAGES" >&2; return 1; }
+	echo "install-deps: downloading for the package test:" $want
+	rm -rf "$DEB_BIN_DIR" && mkdir -p "$DEB_BIN_DIR" &&
+	# shellcheck disable=SC2086
+	(cd "$DEB_BIN_DIR" && apt-get download -q $want) &&
+	touch "$DEB_BIN_DIR/.complete"
+}
 
 # fetch_sources: every $SOURCE_PACKAGES not yet in $DEB_SRC_DIR.
 fetch_sources() {
@@ -66,6 +91,7 @@ done
 if [ -z "$missing" ]; then
 	echo "install-deps: all $(echo $PACKAGES | wc -w) packages present"
 	fetch_sources
+	fetch_test_debs
 	exit
 fi
 
@@ -84,3 +110,4 @@ apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing
 fetch_sources
+fetch_test_debs

@@ -34,6 +34,7 @@ lib/modules/$kver/updates/vport-mdtun.ko
 ${ipdir#/}/link_mdtun.so
 ${luadir#/}/mdtun.lua
 usr/bin/mdtun-ctl
+usr/libexec/ovs-mdtun/ovs-vswitchd-mdtun
 usr/share/man/man7/ovs-mdtun.7
 usr/share/man/man8/ip-link-mdtun.8
 usr/share/man/man8/mdtun-ctl.8
@@ -55,6 +56,8 @@ check_eq module-alias-rtnl rtnl-link-mdtun \
 	"$(/usr/sbin/modinfo -F alias "$dest/lib/modules/$kver/updates/mdtun.ko")"
 check_eq module-alias-vport vport-type-200 \
 	"$(/usr/sbin/modinfo -F alias "$dest/lib/modules/$kver/updates/vport-mdtun.ko")"
+check_match ovs-vswitchd-runs '^ovs-vswitchd-mdtun \(Open vSwitch\) 3\.1\.0$' \
+	"$dest/usr/libexec/ovs-mdtun/ovs-vswitchd-mdtun" --version
 check_match mdtun-ctl-runs 'mdtun-ctl add' "$dest/usr/bin/mdtun-ctl" --help
 check_match ip-loads-plugin 'Usage: \.\.\. mdtun' \
 	env IP_LIB_DIR="$dest$ipdir" ip link help mdtun
