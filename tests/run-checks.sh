@@ -195,6 +195,14 @@ vm_suite() {
 suite_kernel() { vm_suite kernel tests/kernel "${1:-}"; }
 suite_ovs_kernel() { vm_suite ovs-kernel tests/ovs-kernel "${1:-}"; }
 
+# The Debian packages (make deb wrote them to $builddir/deb), installed in
+# the VM after Debian's openvswitch-switch (.debs that install-deps put in
+# deb-src/binary/).
+suite_package() {
+	DEB_DIR=$builddir/deb DEBIAN_DEBS=$srcdir/deb-src/binary \
+		vm_suite package tests/package
+}
+
 suite_install() {
 	BUILDDIR=$builddir MAKE="${MAKE:-make}" run_counted install "$srcdir/tests/lib/run-tests.sh" \
 		install "$srcdir/tests/install"
