@@ -11,7 +11,7 @@
 # tunnel, tshark decodes it with the installed dissector; dpkg -r of each
 # package then leaves the system as it was before they came.
 #
-# Run by tests/lib/run-tests.sh (make check, suite package) in the VM, with
+# Run by tests/lib/run-tests.sh (make check-package, suite package) in the VM, with
 # DEB_DIR (our .debs) and DEBIAN_DEBS (Debian's) in the environment.
 . "$(dirname "$0")/../kernel/lib.sh"
 
@@ -33,10 +33,15 @@ ALT_MDTUN=/usr/lib/openvswitch-switch-mdtun/ovs-vswitchd-mdtun
 OVS_CTL=/usr/share/openvswitch/scripts/ovs-ctl
 
 # snapshot: what the packages may touch, as a list (paths, symlink
-# targets, sizes) and checksums of the files that are rewritten in place.
+# targets, sizes of all but directories: the overlay's copy-up changes
+# those) and checksums of the files that are rewritten in place.  Left
+# out: /etc/openvswitch (ovs-ctl's database) and the signing key that
+# DKMS makes on its first build (/var/lib/dkms/mok.*), which DKMS keeps
+# for every later module it builds.
 snapshot() {
 	find /etc /usr /var/lib/dkms /var/lib/dpkg/alternatives -xdev \
-		-path /etc/openvswitch -prune -o \
+		\( -path /etc/openvswitch -o -path '/var/lib/dkms/mok.*' \) -prune -o \
+		\( -type d -printf '%p d\n' \) -o \
 		-printf '%p %y %l %s\n' 2>/dev/null | LC_ALL=C sort
 	md5sum /lib/modules/"$kver"/modules.* /var/lib/dpkg/alternatives/ovs-vswitchd
 }
