@@ -161,6 +161,15 @@ TEST(TrustedRemotes, OddLengthsAndZero) {
   EXPECT_EQ("2001:db8:8000::/33", FormatTrustedRemotes(t));
 }
 
+TEST(TrustedRemotes, NoneIsTheEmptyList) {
+  std::vector<TrustPrefix> t;
+  ASSERT_EQ("", ParseTrustedRemotes("192.0.2.0/24", &t));
+  EXPECT_EQ("", ParseTrustedRemotes("none", &t));
+  EXPECT_TRUE(t.empty());
+  // Only on its own: in a list it is no address.
+  EXPECT_NE("", ParseTrustedRemotes("none,192.0.2.1", &t));
+}
+
 TEST(TrustedRemotes, DuplicatesCollapse) {
   std::vector<TrustPrefix> t;
   EXPECT_EQ("", ParseTrustedRemotes("192.0.2.1/24,192.0.2.9/24", &t));

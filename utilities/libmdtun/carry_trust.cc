@@ -196,6 +196,11 @@ std::string ParseCarry(std::string_view value, uint32_t* carry,
 std::string ParseTrustedRemotes(std::string_view value,
                                 std::vector<TrustPrefix>* trusted) {
   std::vector<TrustPrefix> out;
+  // As for carry: "none" is the empty list, the value mdtun/show prints.
+  if (value == "none") {
+    trusted->clear();
+    return "";
+  }
   for (std::string_view item : SplitCommas(value)) {
     TrustPrefix p;
     std::string error = ParseOnePrefix(item, &p);

@@ -150,10 +150,8 @@ void ParseOptions(const std::vector<std::string>& args, size_t i,
       cfg->carry = carry;
     } else if (key == "trust") {
       std::vector<TrustPrefix> trust;
-      if (value != "none") {
-        std::string err = ParseTrustedRemotes(value, &trust);
-        if (!err.empty()) throw UsageError("trust: " + err);
-      }
+      std::string err = ParseTrustedRemotes(value, &trust);
+      if (!err.empty()) throw UsageError("trust: " + err);
       cfg->trust = std::move(trust);
     }
   }
