@@ -16,6 +16,8 @@
 . "$(dirname "$0")/../kernel/lib.sh"
 
 deb_dir=${DEB_DIR:?DEB_DIR: the directory make deb wrote}
+builddir=${BUILDDIR:?BUILDDIR: the configured, built tree (for make install)}
+make=${MAKE:-make}
 debian_debs=${DEBIAN_DEBS:?DEBIAN_DEBS: Debian openvswitch-switch .debs}
 kver=$(uname -r)
 ours="mdtun-dkms mdtun-utils openvswitch-switch-mdtun"
@@ -32,18 +34,69 @@ ALT_DEBIAN=/usr/lib/openvswitch-switch/ovs-vswitchd
 ALT_MDTUN=/usr/lib/openvswitch-switch-mdtun/ovs-vswitchd-mdtun
 OVS_CTL=/usr/share/openvswitch/scripts/ovs-ctl
 
-# snapshot: what the packages may touch, as a list (paths, symlink
-# targets, sizes of all but directories: the overlay's copy-up changes
-# those) and checksums of the files that are rewritten in place.  Left
-# out: /etc/openvswitch (ovs-ctl's database) and the signing key that
-# DKMS makes on its first build (/var/lib/dkms/mok.*), which DKMS keeps
-# for every later module it builds.
-snapshot() {
-	find /etc /usr /var/lib/dkms /var/lib/dpkg/alternatives -xdev \
-		\( -path /etc/openvswitch -o -path '/var/lib/dkms/mok.*' \) -prune -o \
-		\( -type d -printf '%p d\n' \) -o \
-		-printf '%p %y %l %s\n' 2>/dev/null | LC_ALL=C sort
-	md5sum /lib/modules/"$kver"/modules.* /var/lib/dpkg/alternatives/ovs-vswitchd
+# What changed: the VM's root is the host's under an overlay
+# (utilities/vm/init), so every file created, changed or deleted since boot
+# (a deletion is a whiteout, a 0:0 character device) is in the overlay's
+# upper layer, and what a path was before it changed is in the lower one.
+# The system is as before when every path in the upper layer now is
+# described -- type, link target, checksum of a file -- as it was: as in the
+# upper layer then, or, for a path that has entered it since, as in the
+# lower one.  Left out: logs, caches, /tmp and /root; dpkg's backups
+# (*-old) and locks; ovs-ctl's database and system id (/etc/openvswitch,
+# /var/lib/openvswitch); and the signing key that DKMS makes on its first
+# build (/var/lib/dkms/mok.*), which DKMS keeps for every later module.
+upper=/run/mdtun-vm-rw/upper
+lower=/run/mdtun-vm-lower
+[ -d "$upper" ] && [ -d "$lower/usr" ] ||
+	{ t_error "no overlay layers at $upper and $lower (run in utilities/mdtun-vm)"; exit 1; }
+changed_paths() {
+	(cd "$upper" && find . \( -path ./tmp -o -path ./root -o -path ./var/log -o \
+		-path ./var/cache -o -path ./etc/openvswitch -o \
+		-path ./var/lib/openvswitch -o -path './var/lib/dkms/mok.*' -o \
+		-path './var/lib/dpkg/*-old' -o -path './var/lib/dpkg/lock*' -o \
+		-path ./var/lib/dpkg/triggers/Lock \) -prune -o -print) | LC_ALL=C sort
+}
+# describe LAYER: each path read from stdin that exists in LAYER.  (One
+# python process: a fork per path costs a minute under TCG.)
+describe() {
+	"$PY" -c '
+import hashlib, os, stat, sys
+layer = sys.argv[1]
+for p in sys.stdin.read().splitlines():
+    f = os.path.join(layer, p)
+    try:
+        st = os.lstat(f)
+    except FileNotFoundError:
+        continue
+    if stat.S_ISLNK(st.st_mode):
+        print(p, "->", os.readlink(f))
+    elif stat.S_ISCHR(st.st_mode) and st.st_rdev == 0:
+        print(p, "deleted")
+    elif stat.S_ISREG(st.st_mode):
+        with open(f, "rb") as data:
+            print(p, "file", hashlib.md5(data.read()).hexdigest())
+    elif stat.S_ISDIR(st.st_mode):
+        print(p, "directory")
+    else:
+        print(p, "mode %o" % stat.S_IFMT(st.st_mode))
+' "$1"
+}
+
+# What differs from the state saved by save_state, as diff prints it.
+save_state() {
+	state_paths=$(mktemp) state=$(mktemp)
+	changed_paths >"$state_paths"
+	describe "$upper" <"$state_paths" >"$state"
+}
+changes_since_saved() {
+	local now_paths now was
+	now_paths=$(mktemp) now=$(mktemp) was=$(mktemp)
+	changed_paths >"$now_paths"
+	describe "$upper" <"$now_paths" | LC_ALL=C sort >"$now"
+	{ cat "$state"; LC_ALL=C comm -13 "$state_paths" "$now_paths" |
+		describe "$lower"; } | LC_ALL=C sort >"$was"
+	diff "$was" "$now"
+	rm -f "$now_paths" "$now" "$was"
 }
 
 vswitchd_choice() { readlink -f /usr/sbin/ovs-vswitchd; }
@@ -61,8 +114,7 @@ export DPKG_FORCE=unsafe-io
 log "installing Debian's Open vSwitch"
 check debian-ovs-installs dpkg -i "$debian_debs"/*.deb
 check_eq alternative-is-debian "$ALT_DEBIAN" "$(vswitchd_choice)"
-before=$(mktemp)
-snapshot >"$before"
+save_state
 
 # ---- Ours --------------------------------------------------------------
 log 'installing ours (DKMS builds the modules)'
@@ -137,9 +189,30 @@ check remove-utils dpkg -r mdtun-utils
 check remove-dkms dpkg -r mdtun-dkms
 check_eq modules-unloaded "" "$(grep -E '^(mdtun|vport_mdtun) ' /proc/modules)"
 check_fails modules-gone modinfo mdtun
-after=$(mktemp)
-snapshot >"$after"
-check_eq system-as-before "" "$(diff "$before" "$after")"
-rm -f "$before" "$after"
+check_eq system-as-before "" "$(changes_since_saved)"
+
+# ---- make install from the tree, beside Debian's OVS ----------------------
+# Without DESTDIR, make install registers our daemon as an ovs-vswitchd
+# alternative too, and runs depmod so that modprobe finds the modules in
+# updates/; make uninstall undoes both.  An explicit prefix, so that the
+# path expected does not depend on how the tree was configured.
+log 'make install from the build tree'
+prefix=/usr/local
+check make-install "$make" -s -C "$builddir" install prefix=$prefix
+check_eq make-install-alternative "$prefix/libexec/ovs-mdtun/ovs-vswitchd-mdtun" \
+	"$(vswitchd_choice)"
+check_eq make-install-modprobe-finds "/lib/modules/$kver/updates/mdtun.ko" \
+	"$(modinfo -n mdtun 2>&1)"
+check make-install-modprobe modprobe vport_mdtun
+check_match make-install-deps-loaded '^udp_tunnel ' cat /proc/modules
+check make-install-unload modprobe -r vport_mdtun mdtun
+check make-uninstall "$make" -s -C "$builddir" uninstall prefix=$prefix
+check_eq make-uninstall-alternative "$ALT_DEBIAN" "$(vswitchd_choice)"
+check_fails make-uninstall-modules-gone modinfo mdtun
+# Automake's uninstall leaves the directories install made (an
+# autotools convention): new empty directories are all it may leave.
+check_eq make-uninstall-leaves-system "" \
+	"$(changes_since_saved | grep '^[<>]' | grep -v '^> .* directory$')"
+rm -f "$state" "$state_paths"
 
 t_done
