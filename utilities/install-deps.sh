@@ -47,16 +47,26 @@ fi
 # fetch_test_debs: $TEST_PACKAGES and their missing dependencies, as apt
 # would install them here (apt-get download checks their hashes).
 fetch_test_debs() {
-	local want
+	local want pkg
 	[ -f "$DEB_BIN_DIR/.complete" ] && return 0
-	# shellcheck disable=SC2086
+	# The VM's root is this machine's: the package test installs Debian's
+	# Open vSwitch on it, so it must not be here already (apt would then
+	# have nothing to download either).
+	for pkg in $TEST_PACKAGES; do
+		if dpkg-query -W -f='${Status}\n' "$pkg" 2>/dev/null | grep -q ' installed$'; then
+			echo "install-deps: $pkg is installed on this machine; the package test (make check, suite package) needs a root without it: apt-get purge $pkg" >&2
+			return 1
+		fi
+	done
+	# shellcheck disable=SC2086 # lists of words
 	want=$(apt-get -s -qq install $TEST_PACKAGES |
 		awk '$1 == "Inst" { sub(/^\(/, "", $3); print $2 "=" $3 }') &&
-	[ -n "$want" ] || { echo "install-deps: apt cannot resolve $TEST_PACKAGES" >&2; return 1; }
+		[ -n "$want" ] ||
+		{ echo "install-deps: apt cannot resolve $TEST_PACKAGES" >&2; return 1; }
 	echo "install-deps: downloading for the package test:" $want
-	rm -rf "$DEB_BIN_DIR" && mkdir -p "$DEB_BIN_DIR" &&
+	rm -rf "$DEB_BIN_DIR" && mkdir -p "$DEB_BIN_DIR" || return 1
 	# shellcheck disable=SC2086
-	(cd "$DEB_BIN_DIR" && apt-get download -q $want) &&
+	(cd "$DEB_BIN_DIR" && apt-get download -q $want) || return 1
 	touch "$DEB_BIN_DIR/.complete"
 }
 
@@ -74,7 +84,7 @@ fetch_sources() {
 		>"$lists/sources.list"
 	set -- -o Dir::Etc::SourceList="$lists/sources.list" \
 		-o Dir::Etc::SourceParts=/dev/null -o Dir::State::Lists="$lists/lists"
-	apt-get "$@" update -q &&
+	apt-get "$@" update -q || return 1
 	# shellcheck disable=SC2086
 	(cd "$DEB_SRC_DIR" && apt-get "$@" source --download-only -q $need)
 }
