@@ -9,10 +9,12 @@
 # ovs-ctl starts our daemon through the ovs-vswitchd alternative and an
 # ovs-vsctl mdtun port (vport-mdtun autoloaded) carries traffic to that
 # tunnel, tshark decodes it with the installed dissector; dpkg -r of each
-# package then leaves the system as it was before they came.
+# package then leaves the system as it was before they came.  Then make
+# install and make uninstall from the build tree, without DESTDIR.
 #
-# Run by tests/lib/run-tests.sh (make check-package, suite package) in the VM, with
-# DEB_DIR (our .debs) and DEBIAN_DEBS (Debian's) in the environment.
+# Run by tests/lib/run-tests.sh (make check, suite package; make
+# check-package) in the VM, with DEB_DIR (our .debs), DEBIAN_DEBS
+# (Debian's), BUILDDIR and MAKE in the environment.
 . "$(dirname "$0")/../kernel/lib.sh"
 
 deb_dir=${DEB_DIR:?DEB_DIR: the directory make deb wrote}
@@ -105,8 +107,7 @@ vswitchd_choice() { readlink -f /usr/sbin/ovs-vswitchd; }
 printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
 chmod +x /usr/sbin/policy-rc.d
 # Nor does man-db re-index every page after each dpkg run (minutes under
-# TCG; the VM's root is thrown away anyway).  The snapshots below leave
-# /var/cache out for the same reason.
+# TCG; the VM's root is thrown away anyway).
 rm -f /var/lib/man-db/auto-update
 export DPKG_FORCE=unsafe-io
 
@@ -166,6 +167,12 @@ overlay h3 mdt0 192.0.2.3/24
 check ovs-ctl-start "$OVS_CTL" start --system-id=random --no-mlockall
 check_match debian-appctl-talks-to-ours 'Open vSwitch\) 3\.1\.0' ovs-appctl version
 check_eq daemon-is-ours "$ALT_MDTUN" "$(readlink -f /proc/"$(cat /var/run/openvswitch/ovs-vswitchd.pid)"/exe)"
+# Our daemon's database code is generated from our OVS's schema; Debian's
+# ovsdb-server serves Debian's.  They must be the same schema, checksum
+# and all, for the daemon to read and write every column it knows.
+check_eq schema-agrees \
+	"$(ovsdb-tool schema-cksum "$builddir/ovs-build/vswitchd/vswitch.ovsschema" 2>&1)" \
+	"$(ovsdb-client get-schema-cksum Open_vSwitch 2>&1)"
 check add-bridge ovs-vsctl add-br br0
 check add-port ovs-vsctl add-port br0 t0 -- set interface t0 type=mdtun \
 	options:remote_ip=198.51.100.3 options:key=77
