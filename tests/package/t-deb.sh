@@ -14,11 +14,12 @@
 #
 # Run by tests/lib/run-tests.sh (make check, suite package; make
 # check-package) in the VM, with DEB_DIR (our .debs), DEBIAN_DEBS
-# (Debian's), BUILDDIR and MAKE in the environment.
+# (Debian's), BUILDDIR, OVS_BUILD and MAKE in the environment.
 . "$(dirname "$0")/../kernel/lib.sh"
 
 deb_dir=${DEB_DIR:?DEB_DIR: the directory make deb wrote}
 builddir=${BUILDDIR:?BUILDDIR: the configured, built tree (for make install)}
+ovs_build=${OVS_BUILD:?OVS_BUILD: its OVS build (for the schema)}
 make=${MAKE:-make}
 debian_debs=${DEBIAN_DEBS:?DEBIAN_DEBS: Debian openvswitch-switch .debs}
 kver=$(uname -r)
@@ -171,7 +172,7 @@ check_eq daemon-is-ours "$ALT_MDTUN" "$(readlink -f /proc/"$(cat /var/run/openvs
 # ovsdb-server serves Debian's.  They must be the same schema, checksum
 # and all, for the daemon to read and write every column it knows.
 check_eq schema-agrees \
-	"$(ovsdb-tool schema-cksum "$builddir/ovs-build/vswitchd/vswitch.ovsschema" 2>&1)" \
+	"$(ovsdb-tool schema-cksum "$ovs_build/vswitchd/vswitch.ovsschema" 2>&1)" \
 	"$(ovsdb-client get-schema-cksum Open_vSwitch 2>&1)"
 check add-bridge ovs-vsctl add-br br0
 check add-port ovs-vsctl add-port br0 t0 -- set interface t0 type=mdtun \

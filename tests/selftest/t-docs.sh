@@ -40,12 +40,12 @@ check_eq "docs/protocol.md names every counter" "" "$(spec_missing | tr '\n' ' '
 # its hyphens written - or \-.
 words_in() { grep -oE -- "$2" "$1" | grep -o '"[^"]*"' | tr -d '"' | sort -u; }
 unnamed() {
-	local page=$1 w re
+	local text w re
+	text=$(sed 's/\\f[BIRP]//g' "$1")
 	shift
 	for w in "$@"; do
 		re=$(printf '%s' "$w" | sed 's/-/\\\\?-/g')
-		sed 's/\\f[BIRP]//g' "$page" |
-			grep -qE -- "(^|[^A-Za-z0-9_])$re([^A-Za-z0-9_]|\$)" || echo "$w"
+		grep -qE -- "(^|[^A-Za-z0-9_])$re([^A-Za-z0-9_]|\$)" <<<"$text" || echo "$w"
 	done
 }
 check_docs() {
