@@ -6,33 +6,6 @@
 #include "codec.h"
 #include "if_mdtun.h"
 
-/* ---- Byte-order helpers: unaligned, host-order independent ------------- */
-
-static mdtun_u16 get_be16(const mdtun_u8 *p)
-{
-	return (mdtun_u16)((p[0] << 8) | p[1]);
-}
-
-static mdtun_u32 get_be32(const mdtun_u8 *p)
-{
-	return ((mdtun_u32)p[0] << 24) | ((mdtun_u32)p[1] << 16) |
-	       ((mdtun_u32)p[2] << 8) | p[3];
-}
-
-static void put_be16(mdtun_u8 *p, mdtun_u16 v)
-{
-	p[0] = (mdtun_u8)(v >> 8);
-	p[1] = (mdtun_u8)v;
-}
-
-static void put_be32(mdtun_u8 *p, mdtun_u32 v)
-{
-	p[0] = (mdtun_u8)(v >> 24);
-	p[1] = (mdtun_u8)(v >> 16);
-	p[2] = (mdtun_u8)(v >> 8);
-	p[3] = (mdtun_u8)v;
-}
-
 /* ---- Status names -------------------------------------------------------- */
 
 struct mdtun_status_desc {
@@ -157,53 +130,6 @@ const char *mdtun_stat_name(unsigned int stat)
 	return mdtun_stat_names[stat];
 }
 
-/* ---- Header --------------------------------------------------------------- */
-
-enum mdtun_status mdtun_hdr_build(mdtun_u8 *buf, size_t buf_len,
-				  const struct mdtun_hdr *hdr)
-{
-	if (buf_len < MDTUN_HDR_LEN)
-		return MDTUN_ERR_NO_SPACE;
-	/* Refuse what no receiver would accept rather than send it. */
-	if ((hdr->flags & ~MDTUN_F_KNOWN) || hdr->vni > MDTUN_VNI_MAX ||
-	    hdr->protocol != MDTUN_PROTO_ETH ||
-	    hdr->md_len > MDTUN_MD_MAX_LEN || hdr->md_len % MDTUN_MD_UNIT)
-		return MDTUN_ERR_INVALID;
-
-	buf[0] = (mdtun_u8)((MDTUN_VERSION << 4) | hdr->flags);
-	buf[1] = (mdtun_u8)(hdr->md_len / MDTUN_MD_UNIT);
-	put_be16(buf + 2, hdr->protocol);
-	put_be32(buf + 4, hdr->vni << 8);	/* low byte is reserved */
-	return MDTUN_OK;
-}
-
-enum mdtun_status mdtun_hdr_parse(const mdtun_u8 *buf, size_t len,
-				  struct mdtun_hdr *hdr)
-{
-	size_t md_len;
-
-	if (len < MDTUN_HDR_LEN)
-		return MDTUN_ERR_HDR_TRUNCATED;
-
-	hdr->version = buf[0] >> 4;
-	hdr->flags = buf[0] & MDTUN_F_KNOWN;
-	hdr->protocol = get_be16(buf + 2);
-	hdr->vni = get_be32(buf + 4) >> 8;
-	md_len = (size_t)buf[1] * MDTUN_MD_UNIT;
-	hdr->md_len = (mdtun_u16)md_len;
-
-	/* A later version may lay out the rest differently: check it first. */
-	if (hdr->version != MDTUN_VERSION)
-		return MDTUN_ERR_BAD_VERSION;
-	if (hdr->protocol != MDTUN_PROTO_ETH)
-		return MDTUN_ERR_BAD_PROTOCOL;
-	if (md_len > MDTUN_MD_MAX_LEN)
-		return MDTUN_ERR_MD_TOO_LONG;
-	if (md_len > len - MDTUN_HDR_LEN)
-		return MDTUN_ERR_MD_TRUNCATED;
-	return MDTUN_OK;
-}
-
 /* ---- TLV iteration --------------------------------------------------------- */
 
 void mdtun_tlv_iter_init(struct mdtun_tlv_iter *it, const mdtun_u8 *md,
@@ -214,25 +140,33 @@ void mdtun_tlv_iter_init(struct mdtun_tlv_iter *it, const mdtun_u8 *md,
 	it->status = MDTUN_OK;
 }
 
+/*
+ * The data length of the TLV at @pos, with @left (not 0) bytes left in the
+ * area, in @data_len; fails unless its header and data fit.
+ */
+static inline enum mdtun_status tlv_bounds(const mdtun_u8 *pos, size_t left,
+					   size_t *data_len)
+{
+	if (left < MDTUN_TLV_HDR_LEN)
+		return MDTUN_ERR_TLV_TRUNCATED;
+	/* The three bits above the length are reserved: ignored on receipt. */
+	*data_len = (size_t)(pos[3] & 0x1f) * MDTUN_MD_UNIT;
+	if (*data_len > left - MDTUN_TLV_HDR_LEN)
+		return MDTUN_ERR_TLV_OVERRUN;
+	return MDTUN_OK;
+}
+
 bool mdtun_tlv_next(struct mdtun_tlv_iter *it, struct mdtun_tlv *tlv)
 {
 	size_t data_len;
 
 	if (it->status != MDTUN_OK || it->left == 0)
 		return false;
-	if (it->left < MDTUN_TLV_HDR_LEN) {
-		it->status = MDTUN_ERR_TLV_TRUNCATED;
+	it->status = tlv_bounds(it->pos, it->left, &data_len);
+	if (it->status != MDTUN_OK)
 		return false;
-	}
 
-	/* The three bits above the length are reserved: ignored on receipt. */
-	data_len = (size_t)(it->pos[3] & 0x1f) * MDTUN_MD_UNIT;
-	if (data_len > it->left - MDTUN_TLV_HDR_LEN) {
-		it->status = MDTUN_ERR_TLV_OVERRUN;
-		return false;
-	}
-
-	tlv->opt_class = get_be16(it->pos);
+	tlv->opt_class = mdtun_get_be16(it->pos);
 	tlv->type = it->pos[2];
 	tlv->len = (mdtun_u8)data_len;
 	tlv->data = it->pos + MDTUN_TLV_HDR_LEN;
@@ -296,20 +230,20 @@ static void wk_store(struct mdtun_wk_fields *wk, mdtun_u8 type,
 {
 	switch (type) {
 	case MDTUN_WK_MARK:
-		wk->mark = get_be32(data);
+		wk->mark = mdtun_get_be32(data);
 		break;
 	case MDTUN_WK_PRIORITY:
-		wk->priority = get_be32(data);
+		wk->priority = mdtun_get_be32(data);
 		break;
 	case MDTUN_WK_IN_PORT:
-		wk->in_port = get_be32(data);
+		wk->in_port = mdtun_get_be32(data);
 		break;
 	case MDTUN_WK_OF_METADATA:
-		wk->of_metadata = ((mdtun_u64)get_be32(data) << 32) |
-				  get_be32(data + 4);
+		wk->of_metadata = ((mdtun_u64)mdtun_get_be32(data) << 32) |
+				  mdtun_get_be32(data + 4);
 		break;
 	default:
-		wk->reg[type - MDTUN_WK_REG0] = get_be32(data);
+		wk->reg[type - MDTUN_WK_REG0] = mdtun_get_be32(data);
 		break;
 	}
 }
@@ -335,12 +269,17 @@ mdtun_u64 mdtun_wk_get(const struct mdtun_wk_fields *wk, mdtun_u8 type)
 
 /* ---- Validation --------------------------------------------------------------- */
 
+/*
+ * Walks the area itself rather than through mdtun_tlv_next(): every packet
+ * with metadata is validated on receive, and options on transmit, and the
+ * iterator's bookkeeping doubled the instructions per TLV.
+ */
 enum mdtun_status mdtun_md_validate(const mdtun_u8 *md, size_t md_len,
 				    mdtun_u8 hdr_flags, unsigned int policy,
 				    struct mdtun_wk_fields *wk)
 {
-	struct mdtun_tlv_iter it;
-	struct mdtun_tlv tlv;
+	const mdtun_u8 *pos = md;
+	size_t left = md_len;
 	mdtun_u32 seen = 0;
 
 	if (wk) {
@@ -357,11 +296,17 @@ enum mdtun_status mdtun_md_validate(const mdtun_u8 *md, size_t md_len,
 	if (md_len % MDTUN_MD_UNIT)
 		return MDTUN_ERR_TLV_TRUNCATED;
 
-	mdtun_tlv_iter_init(&it, md, md_len);
-	while (mdtun_tlv_next(&it, &tlv)) {
-		mdtun_u8 type = tlv.type & (mdtun_u8)~MDTUN_TLV_TYPE_CRIT;
-		bool crit = mdtun_tlv_is_critical(&tlv);
+	while (left) {
+		enum mdtun_status st;
+		size_t data_len;
+		mdtun_u8 type;
+		bool crit;
 
+		st = tlv_bounds(pos, left, &data_len);
+		if (st != MDTUN_OK)
+			return st;
+		type = pos[2] & (mdtun_u8)~MDTUN_TLV_TYPE_CRIT;
+		crit = pos[2] & MDTUN_TLV_TYPE_CRIT;
 		if (crit) {
 			if (!(hdr_flags & MDTUN_F_CRIT))
 				return MDTUN_ERR_CRIT_FLAG;
@@ -369,31 +314,30 @@ enum mdtun_status mdtun_md_validate(const mdtun_u8 *md, size_t md_len,
 				wk->has_critical = true;
 		}
 
-		if (tlv.opt_class != MDTUN_OPT_CLASS) {
+		if (mdtun_get_be16(pos) != MDTUN_OPT_CLASS) {
 			if (crit && !(policy & MDTUN_POLICY_PASS_FOREIGN))
 				return MDTUN_ERR_CRIT_UNKNOWN;
-			continue;
-		}
-
-		if (!mdtun_wk_len(type)) {
+		} else if (!mdtun_wk_len(type)) {
 			/* Reserved types: skip unless the sender insists. */
 			if (crit)
 				return MDTUN_ERR_CRIT_UNKNOWN;
-			continue;
+		} else {
+			if (data_len != mdtun_wk_len(type))
+				return MDTUN_ERR_WK_BAD_LEN;
+			if (seen & MDTUN_WK_BIT(type))
+				return MDTUN_ERR_WK_DUPLICATE;
+			seen |= MDTUN_WK_BIT(type);
+			if (wk) {
+				wk->present |= MDTUN_WK_BIT(type);
+				if (crit)
+					wk->critical |= MDTUN_WK_BIT(type);
+				wk_store(wk, type, pos + MDTUN_TLV_HDR_LEN);
+			}
 		}
-		if (tlv.len != mdtun_wk_len(type))
-			return MDTUN_ERR_WK_BAD_LEN;
-		if (seen & MDTUN_WK_BIT(type))
-			return MDTUN_ERR_WK_DUPLICATE;
-		seen |= MDTUN_WK_BIT(type);
-		if (wk) {
-			wk->present |= MDTUN_WK_BIT(type);
-			if (crit)
-				wk->critical |= MDTUN_WK_BIT(type);
-			wk_store(wk, type, tlv.data);
-		}
+		pos += MDTUN_TLV_HDR_LEN + data_len;
+		left -= MDTUN_TLV_HDR_LEN + data_len;
 	}
-	return it.status;
+	return MDTUN_OK;
 }
 
 enum mdtun_status mdtun_wk_check_applied(const struct mdtun_wk_fields *wk,
@@ -421,7 +365,7 @@ static enum mdtun_status tlv_room(size_t buf_len, size_t off, size_t data_len)
 static void tlv_put_hdr(mdtun_u8 *p, mdtun_u16 opt_class, mdtun_u8 type,
 			size_t data_len)
 {
-	put_be16(p, opt_class);
+	mdtun_put_be16(p, opt_class);
 	p[2] = type;
 	p[3] = (mdtun_u8)(data_len / MDTUN_MD_UNIT);
 }
@@ -459,10 +403,10 @@ enum mdtun_status mdtun_wk_put(mdtun_u8 *buf, size_t buf_len, size_t *md_len,
 	p = buf + *md_len;
 	tlv_put_hdr(p, MDTUN_OPT_CLASS, type, len);
 	if (len == 8) {
-		put_be32(p + MDTUN_TLV_HDR_LEN, (mdtun_u32)(value >> 32));
-		put_be32(p + MDTUN_TLV_HDR_LEN + 4, (mdtun_u32)value);
+		mdtun_put_be32(p + MDTUN_TLV_HDR_LEN, (mdtun_u32)(value >> 32));
+		mdtun_put_be32(p + MDTUN_TLV_HDR_LEN + 4, (mdtun_u32)value);
 	} else {
-		put_be32(p + MDTUN_TLV_HDR_LEN, (mdtun_u32)value);
+		mdtun_put_be32(p + MDTUN_TLV_HDR_LEN, (mdtun_u32)value);
 	}
 	*md_len += MDTUN_TLV_HDR_LEN + len;
 	return MDTUN_OK;

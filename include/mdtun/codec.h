@@ -183,21 +183,90 @@ struct mdtun_hdr {
 };
 
 /*
+ * Byte-order helpers: unaligned, host-order independent.  In the header,
+ * with the fixed-header codec below, because every packet goes through
+ * them: inline, they cost a few instructions instead of a call.
+ */
+static inline mdtun_u16 mdtun_get_be16(const mdtun_u8 *p)
+{
+	return (mdtun_u16)((p[0] << 8) | p[1]);
+}
+
+static inline mdtun_u32 mdtun_get_be32(const mdtun_u8 *p)
+{
+	return ((mdtun_u32)p[0] << 24) | ((mdtun_u32)p[1] << 16) |
+	       ((mdtun_u32)p[2] << 8) | p[3];
+}
+
+static inline void mdtun_put_be16(mdtun_u8 *p, mdtun_u16 v)
+{
+	p[0] = (mdtun_u8)(v >> 8);
+	p[1] = (mdtun_u8)v;
+}
+
+static inline void mdtun_put_be32(mdtun_u8 *p, mdtun_u32 v)
+{
+	p[0] = (mdtun_u8)(v >> 24);
+	p[1] = (mdtun_u8)(v >> 16);
+	p[2] = (mdtun_u8)(v >> 8);
+	p[3] = (mdtun_u8)v;
+}
+
+/*
  * Write the fixed header for @hdr into @buf.  @hdr->version is ignored
  * (MDTUN_VERSION is always written); unknown flag bits and payload
  * protocols are refused.  The sender sets MDTUN_F_CRIT itself, from
  * mdtun_md_has_critical() on the area it sends.
  */
-enum mdtun_status mdtun_hdr_build(mdtun_u8 *buf, size_t buf_len,
-				  const struct mdtun_hdr *hdr);
+static inline enum mdtun_status mdtun_hdr_build(mdtun_u8 *buf, size_t buf_len,
+						const struct mdtun_hdr *hdr)
+{
+	if (buf_len < MDTUN_HDR_LEN)
+		return MDTUN_ERR_NO_SPACE;
+	/* Refuse what no receiver would accept rather than send it. */
+	if ((hdr->flags & ~MDTUN_F_KNOWN) || hdr->vni > MDTUN_VNI_MAX ||
+	    hdr->protocol != MDTUN_PROTO_ETH ||
+	    hdr->md_len > MDTUN_MD_MAX_LEN || hdr->md_len % MDTUN_MD_UNIT)
+		return MDTUN_ERR_INVALID;
+
+	buf[0] = (mdtun_u8)((MDTUN_VERSION << 4) | hdr->flags);
+	buf[1] = (mdtun_u8)(hdr->md_len / MDTUN_MD_UNIT);
+	mdtun_put_be16(buf + 2, hdr->protocol);
+	mdtun_put_be32(buf + 4, hdr->vni << 8);	/* low byte is reserved */
+	return MDTUN_OK;
+}
 
 /*
  * Parse and check the fixed header at the start of @buf, where @len is
  * every byte the receiver has (header, metadata and payload): fails unless
  * the whole metadata area lies within @len.
  */
-enum mdtun_status mdtun_hdr_parse(const mdtun_u8 *buf, size_t len,
-				  struct mdtun_hdr *hdr);
+static inline enum mdtun_status mdtun_hdr_parse(const mdtun_u8 *buf, size_t len,
+						struct mdtun_hdr *hdr)
+{
+	size_t md_len;
+
+	if (len < MDTUN_HDR_LEN)
+		return MDTUN_ERR_HDR_TRUNCATED;
+
+	hdr->version = buf[0] >> 4;
+	hdr->flags = buf[0] & MDTUN_F_KNOWN;
+	hdr->protocol = mdtun_get_be16(buf + 2);
+	hdr->vni = mdtun_get_be32(buf + 4) >> 8;
+	md_len = (size_t)buf[1] * MDTUN_MD_UNIT;
+	hdr->md_len = (mdtun_u16)md_len;
+
+	/* A later version may lay out the rest differently: check it first. */
+	if (hdr->version != MDTUN_VERSION)
+		return MDTUN_ERR_BAD_VERSION;
+	if (hdr->protocol != MDTUN_PROTO_ETH)
+		return MDTUN_ERR_BAD_PROTOCOL;
+	if (md_len > MDTUN_MD_MAX_LEN)
+		return MDTUN_ERR_MD_TOO_LONG;
+	if (md_len > len - MDTUN_HDR_LEN)
+		return MDTUN_ERR_MD_TRUNCATED;
+	return MDTUN_OK;
+}
 
 /* ---- TLV iteration and lookup -------------------------------------------- */
 

@@ -23,7 +23,7 @@
 		}							\
 	} while (0)
 
-static void walk_tlvs(const uint8_t *md, size_t md_len)
+static enum mdtun_status walk_tlvs(const uint8_t *md, size_t md_len)
 {
 	struct mdtun_tlv_iter it;
 	struct mdtun_tlv tlv;
@@ -38,6 +38,7 @@ static void walk_tlvs(const uint8_t *md, size_t md_len)
 	}
 	CHECK(seen <= md_len);
 	CHECK(it.status != MDTUN_OK || seen == md_len);
+	return it.status;
 }
 
 /* Rebuild a valid packet's header and TLVs and compare with the input. */
@@ -92,7 +93,7 @@ static void wk_round_trip(const struct mdtun_wk_fields *wk)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mdtun_wk_fields wk, wk_strict;
-	enum mdtun_status st, strict;
+	enum mdtun_status st, strict, walked;
 	struct mdtun_hdr hdr;
 	struct mdtun_tlv tlv;
 
@@ -105,10 +106,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	CHECK(hdr.md_len <= MDTUN_MD_MAX_LEN);
 	CHECK(MDTUN_HDR_LEN + (size_t)hdr.md_len <= size);
-	walk_tlvs(data + MDTUN_HDR_LEN, hdr.md_len);
+	walked = walk_tlvs(data + MDTUN_HDR_LEN, hdr.md_len);
 
 	st = mdtun_md_validate(data + MDTUN_HDR_LEN, hdr.md_len, hdr.flags,
 			       MDTUN_POLICY_PASS_FOREIGN, &wk);
+	/* Validation walks the area itself: a malformed area is malformed
+	 * to both walks, and an area it accepts is well formed to the
+	 * iterator.
+	 */
+	if (st == MDTUN_ERR_TLV_TRUNCATED || st == MDTUN_ERR_TLV_OVERRUN)
+		CHECK(walked == st);
+	if (st == MDTUN_OK)
+		CHECK(walked == MDTUN_OK);
 	strict = mdtun_md_validate(data + MDTUN_HDR_LEN, hdr.md_len,
 				   hdr.flags, 0, &wk_strict);
 	/* Validation's verdicts; crit_not_applied is the receiver's, later. */
