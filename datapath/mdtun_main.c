@@ -343,6 +343,8 @@ struct mdtun_rx_carry {
 	u32 applied;			/* MDTUN_WK_BIT()s restored or handed on */
 	u8 not_allowed;			/* fields this device does not carry */
 	u8 untrusted;			/* fields from a sender not trusted */
+	u32 mark;			/* the values to restore */
+	u32 priority;
 };
 
 static void mdtun_rx_decide(const struct mdtun_dev *mdev,
@@ -381,6 +383,8 @@ static void mdtun_rx_decide(const struct mdtun_dev *mdev,
 		rc->restore |= fields[i].carry;
 		rc->applied |= MDTUN_WK_BIT(fields[i].type);
 	}
+	rc->mark = wk->mark;
+	rc->priority = wk->priority;
 }
 
 /* All of one packet's carry decisions in one per-cpu update. */
@@ -409,6 +413,16 @@ static void mdtun_rx_drop(struct mdtun_dev *mdev, unsigned int idx)
 {
 	mdtun_count(mdev, idx);
 	DEV_STATS_INC(mdev->dev, rx_dropped);
+}
+
+/* Control packets on a fixed device have no consumer: counted, dropped. */
+static bool mdtun_rx_oam_refused(struct mdtun_dev *mdev,
+				 const struct mdtun_hdr *hdr)
+{
+	if (!(hdr->flags & MDTUN_F_OAM) || mdev->cfg.collect_md)
+		return false;
+	mdtun_rx_drop(mdev, MDTUN_STAT_RX_OAM);
+	return true;
 }
 
 static int mdtun_rx_cell_poll(struct napi_struct *napi, int budget)
@@ -466,7 +480,6 @@ drop:
 /* Deliver a packet whose header and metadata passed every check. */
 static void mdtun_rx(struct mdtun_dev *mdev, struct mdtun_sock *ms,
 		     struct sk_buff *skb, const struct mdtun_hdr *hdr,
-		     const struct mdtun_wk_fields *wk,
 		     const struct mdtun_rx_carry *rc)
 {
 	sa_family_t family = ms->sock->sk->sk_family;
@@ -561,9 +574,9 @@ static void mdtun_rx(struct mdtun_dev *mdev, struct mdtun_sock *ms,
 
 	/* Restore only now: the scrub above would have undone it. */
 	if (rc->restore & MDTUN_CARRY_MARK)
-		skb->mark = wk->mark;
+		skb->mark = rc->mark;
 	if (rc->restore & MDTUN_CARRY_PRIORITY)
-		skb->priority = wk->priority;
+		skb->priority = rc->priority;
 	mdtun_rx_count_carry(mdev, rc);
 
 	if (tun_dst) {
@@ -606,9 +619,8 @@ static int mdtun_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 {
 	sa_family_t family = sk->sk_family;
 	struct mdtun_dev *mdev = NULL;
+	struct mdtun_rx_carry rc = {};
 	const struct mdtun_params *p;
-	struct mdtun_rx_carry rc;
-	struct mdtun_wk_fields wk;
 	enum mdtun_status status;
 	struct mdtun_sock *ms;
 	union mdtun_addr src;
@@ -657,32 +669,38 @@ static int mdtun_udp_encap_recv(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 
-	if (!pskb_may_pull(skb, MDTUN_BASE_HLEN + hdr.md_len)) {
-		mdtun_rx_drop(mdev, MDTUN_STAT_RX_NOMEM);
-		goto drop;
-	}
-	policy = mdev->cfg.collect_md ? MDTUN_POLICY_PASS_FOREIGN : 0;
-	status = mdtun_md_validate(skb->data + MDTUN_BASE_HLEN, hdr.md_len,
-				   hdr.flags, policy, &wk);
-	if (status != MDTUN_OK) {
-		mdtun_rx_drop(mdev, mdtun_status_stat(status));
+	/*
+	 * An empty area is valid, holds no field to restore and no critical
+	 * one: most packets skip the walk, and the stack's auto-init does not
+	 * zero @wk for them.
+	 */
+	if (hdr.md_len) {
+		struct mdtun_wk_fields wk;
+
+		if (!pskb_may_pull(skb, MDTUN_BASE_HLEN + hdr.md_len)) {
+			mdtun_rx_drop(mdev, MDTUN_STAT_RX_NOMEM);
+			goto drop;
+		}
+		policy = mdev->cfg.collect_md ? MDTUN_POLICY_PASS_FOREIGN : 0;
+		status = mdtun_md_validate(skb->data + MDTUN_BASE_HLEN,
+					   hdr.md_len, hdr.flags, policy, &wk);
+		if (status != MDTUN_OK) {
+			mdtun_rx_drop(mdev, mdtun_status_stat(status));
+			goto drop;
+		}
+		if (mdtun_rx_oam_refused(mdev, &hdr))
+			goto drop;
+		mdtun_rx_decide(mdev, p, &wk, family, &src, &rc);
+		status = mdtun_wk_check_applied(&wk, rc.applied);
+		if (status != MDTUN_OK) {
+			mdtun_rx_drop(mdev, mdtun_status_stat(status));
+			goto drop;
+		}
+	} else if (mdtun_rx_oam_refused(mdev, &hdr)) {
 		goto drop;
 	}
 
-	if ((hdr.flags & MDTUN_F_OAM) && !mdev->cfg.collect_md) {
-		/* No consumer for control packets on a fixed device. */
-		mdtun_rx_drop(mdev, MDTUN_STAT_RX_OAM);
-		goto drop;
-	}
-
-	mdtun_rx_decide(mdev, p, &wk, family, &src, &rc);
-	status = mdtun_wk_check_applied(&wk, rc.applied);
-	if (status != MDTUN_OK) {
-		mdtun_rx_drop(mdev, mdtun_status_stat(status));
-		goto drop;
-	}
-
-	mdtun_rx(mdev, ms, skb, &hdr, &wk, &rc);
+	mdtun_rx(mdev, ms, skb, &hdr, &rc);
 	return 0;
 
 drop:
@@ -908,6 +926,13 @@ static void mdtun_sock_detach(struct mdtun_dev *mdev)
 /* ---- Transmit ------------------------------------------------------------ */
 
 /*
+ * The per-packet helpers of transmit are __always_inline: with the
+ * kernel's -fconserve-stack gcc keeps them out of line, and each call cost
+ * some 20 instructions of prologue and stack protector per packet
+ * (docs/performance.md, instruction profiles).
+ */
+
+/*
  * What one packet's mdtun header and metadata will hold, decided before the
  * skb is scrubbed (which clears the mark) and written straight into the
  * skb by mdtun_push_header() once there is room: the options from the
@@ -941,10 +966,11 @@ static unsigned int mdtun_txhdr_len(const struct mdtun_txhdr *txh)
  * critical).  Returns 0 or the MDTUN_STAT_TX_* counter to charge the drop
  * to.
  */
-static int mdtun_plan_txhdr(struct mdtun_dev *mdev, struct sk_buff *skb,
-			    const struct ip_tunnel_info *info,
-			    const struct mdtun_params *p,
-			    struct mdtun_txhdr *txh)
+static __always_inline int mdtun_plan_txhdr(struct mdtun_dev *mdev,
+					    struct sk_buff *skb,
+					    const struct ip_tunnel_info *info,
+					    const struct mdtun_params *p,
+					    struct mdtun_txhdr *txh)
 {
 	unsigned int md_len = 0;
 	u32 present = 0;
@@ -1008,7 +1034,8 @@ static int mdtun_plan_txhdr(struct mdtun_dev *mdev, struct sk_buff *skb,
 }
 
 /* Write the planned header and metadata at @buf. */
-static int mdtun_write_txhdr(u8 *buf, const struct mdtun_txhdr *txh)
+static __always_inline int mdtun_write_txhdr(u8 *buf,
+					     const struct mdtun_txhdr *txh)
 {
 	u8 *md = buf + MDTUN_HDR_LEN;
 	size_t md_len = txh->opts_len;
@@ -1030,9 +1057,11 @@ static int mdtun_write_txhdr(u8 *buf, const struct mdtun_txhdr *txh)
 }
 
 /* Make room for and write the mdtun header; frees nothing on error. */
-static int mdtun_push_header(struct sk_buff *skb, struct dst_entry *dst,
-			     const struct mdtun_txhdr *txh,
-			     unsigned int ip_hlen, bool udp_sum, bool xnet)
+static __always_inline int mdtun_push_header(struct sk_buff *skb,
+					     struct dst_entry *dst,
+					     const struct mdtun_txhdr *txh,
+					     unsigned int ip_hlen, bool udp_sum,
+					     bool xnet)
 {
 	unsigned int hlen = mdtun_txhdr_len(txh);
 	int min_headroom;
@@ -1113,8 +1142,10 @@ static __be16 mdtun_df(struct sk_buff *skb, u8 df)
  * the flow hash, in the ephemeral port range like every UDP tunnel:
  * docs/protocol.md section 3.2).
  */
-static int mdtun_xmit_prepare(struct sk_buff *skb, struct mdtun_dev *mdev,
-			      const struct mdtun_sock *ms, __be16 *sport)
+static __always_inline int mdtun_xmit_prepare(struct sk_buff *skb,
+					      struct mdtun_dev *mdev,
+					      const struct mdtun_sock *ms,
+					      __be16 *sport)
 {
 	if (!ms) {
 		mdtun_count(mdev, MDTUN_STAT_TX_NO_SOCKET);
