@@ -21,12 +21,13 @@ debhelper dh-dkms dkms lintian fakeroot
 "
 
 # Debian source packages whose headers the build takes (iproute2's link-type
-# plugin interface, for utilities/iproute2/link_mdtun.so).  They are
+# plugin interface, for utilities/iproute2/link_mdtun.so; QEMU's TCG plugin
+# interface, for make bench's utilities/bench/insn-count.so).  They are
 # fetched with a private sources list, so the machine's own apt sources are
 # neither used for deb-src nor changed; apt verifies the index with
 # Debian's keyring and dpkg-source the files against the .dsc.  Cached in
 # deb-src/ of the source tree, where configure looks for them.
-SOURCE_PACKAGES="iproute2"
+SOURCE_PACKAGES="iproute2 qemu"
 DEB_SRC_MIRROR=${MDTUN_DEB_SRC_MIRROR:-http://deb.debian.org/debian}
 DEB_SRC_DIR=$(cd "$(dirname "$0")/.." && pwd)/deb-src
 

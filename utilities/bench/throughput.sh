@@ -31,6 +31,16 @@
 # the far device's rx_packets per second of pktgen's run is the result
 # (whichever half is slower sets it), pktgen's own rate is printed beside
 # it (the sending half's rate when the receiver is the slower one).
+# The frames end at host B's device: a tc drop on its ingress during the
+# run, so that what every peer shares (host B's UDP input, and the ICMP
+# port-unreachable errors it would send) does not dilute the tunnels'
+# difference.
+# Two more, exact (docs/performance.md), when the VM runs under the
+# insn-count QEMU plugin: the instructions (kernel and user, both hosts)
+# per 64-byte frame, pktgen sending a fixed number with RPS off so that
+# each is received as it is sent (insn64), and per KiB of one iperf3 TCP
+# stream of a fixed size (insntcp).
+# BENCH_KINDS (default "tcp1 tcp4 pps") chooses the measurements.
 # Each is run REPS times (default 5) for SECONDS (default 3), interleaved
 # in an order that rotates every repetition; the median and the spread
 # (min-max) are printed, with ratios to geneve, since absolute numbers
@@ -43,6 +53,15 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 ctl=${MDTUN_CTL:-$top/utilities/mdtun-ctl/mdtun-ctl}
 secs=${BENCH_SECONDS:-3}
 reps=${BENCH_REPS:-5}
+kinds=${BENCH_KINDS:-tcp1 tcp4 pps}
+for k in $kinds; do
+	case $k in
+	tcp1 | tcp4 | pps | insn64 | insntcp) ;;
+	*) echo "bench throughput: BENCH_KINDS: unknown \"$k\" (tcp1, tcp4, pps, insn64, insntcp)" >&2; exit 1 ;;
+	esac
+done
+# kind K: whether BENCH_KINDS has K.
+kind() { [[ " $kinds " == *" $1 "* ]]; }
 
 a() { ip netns exec bA "$@"; }
 b() { ip netns exec bB "$@"; }
@@ -106,6 +125,15 @@ for k in A B; do
 			id 42 dst_port $port $opts || die "tc tunnel_key on $cdev"
 	done
 	for d in gnv mdt mdc gm0 gm4 mm0 mm4; do ip -n b$k link set $d up; done
+done
+# Static neighbours on the underlay: no ARP state changes in the middle of
+# a run (a stale entry sends every packet through neigh_resolve_output()).
+for k in A B; do
+	o=$([ $k = A ] && echo B || echo A)
+	n=$([ $k = A ] && echo 2 || echo 1)
+	ip -n b$k neigh replace 198.51.100.$n dev ul nud permanent \
+		lladdr "$(ip netns exec b$o cat /sys/class/net/ul/address)" ||
+		die "static neighbour in b$k"
 done
 # The carrying tunnel gets a mark and priority on every packet.
 a tc qdisc add dev mdc clsact
@@ -219,13 +247,33 @@ done
 # udp PEER: "RECEIVED_PPS SENT_PPS": pktgen sends 64-byte frames for
 # SECONDS through PEER's device to host B's address; RECEIVED_PPS is how
 # many host B's device counted per second of pktgen's run.
-udp() {
-	local d=${dev[$1]} r0 r1 res us sent starter
+# pg_setup PEER COUNT: pktgen's device for PEER, COUNT 64-byte frames (0:
+# until stopped), and the tc drop on host B's device where they end.
+pg_setup() {
+	local d=${dev[$1]}
 	pg kpktgend_0 rem_device_all && pg kpktgend_0 "add_device $d" &&
-	pg "$d" "xmit_mode queue_xmit" && pg "$d" "count 0" &&
+	pg "$d" "xmit_mode queue_xmit" && pg "$d" "count $2" &&
 	pg "$d" "pkt_size 64" && pg "$d" "delay 0" && pg "$d" "dst ${dst[$1]}" &&
 	pg "$d" "dst_mac ${mac[$1]}" && pg "$d" "udp_dst_min 9" &&
 	pg "$d" "udp_dst_max 9" || return 1
+	# Host B's collect-metadata devices have their clsact already.
+	{ b tc qdisc show dev "$d" | grep -q 'qdisc clsact' ||
+		b tc qdisc add dev "$d" clsact; } &&
+	b tc filter add dev "$d" ingress prio 9 matchall action drop || {
+		echo "pktgen: no tc drop on host B's $d" >&2
+		return 1
+	}
+}
+# pg_done PEER: the tc drop removed.
+pg_done() {
+	b tc filter del dev "${dev[$1]}" ingress prio 9 || {
+		echo "pktgen: host B's tc drop on ${dev[$1]} not removed" >&2
+		return 1
+	}
+}
+udp() {
+	local d=${dev[$1]} r0 r1 res us sent starter
+	pg_setup "$1" 0 || return 1
 	r0=$(rx_packets "$1") || return 1
 	pgctrl start &
 	starter=$!
@@ -233,6 +281,7 @@ udp() {
 	pgctrl stop
 	wait "$starter"
 	r1=$(rx_settled "$1") || return 1
+	pg_done "$1" || return 1
 	# "Result: OK: 3000172(c3000172+d0) usec, 123456 (64byte,0frags)"
 	res=$(sed -n 's/^Result: OK: \([0-9]*\)(.* usec, \([0-9]*\) (.*/\1 \2/p' "$PG/$d")
 	read -r us sent <<<"$res"
@@ -249,22 +298,91 @@ udp() {
 	echo "$(((r1 - r0) * 1000000 / us)) $((sent * 1000000 / us))"
 }
 
-declare -A tcp1 tcp4 pps sent
+# The instruction counts (kinds insn64 and insntcp): the VM runs under
+# the insn-count QEMU plugin (utilities/bench/insn-count.c; make bench
+# passes mdtun-vm --plugin), whose out= file the guest reads as
+# BENCH_INSN_OUT; insn-mark (BENCH_INSN_MARK) asks it for a reading.
+insn_packets=${BENCH_INSN_PACKETS:-50000}
+insn_bytes=${BENCH_INSN_MBYTES:-100}
+# insns: "KERNEL USER" instructions so far, all vCPUs.
+insns() { "${BENCH_INSN_MARK:?}" "${BENCH_INSN_OUT:?}"; }
+# insn64 PEER: instructions per 64-byte frame, sender and receiver
+# together: pktgen sends insn_packets frames through PEER's device with
+# RPS off, so that host B's receive runs on the sending CPU as each frame
+# is sent, one at a time (no queue overflows: every frame is received),
+# and the count covers exactly their journey.
+insn64() {
+	local k0 u0 k1 u1 r0 r1 got
+	pg_setup "$1" "$insn_packets" || return 1
+	r0=$(rx_packets "$1") || return 1
+	read -r k0 u0 < <(insns) || return 1
+	pgctrl start	# returns when the frames are sent
+	read -r k1 u1 < <(insns) || return 1
+	r1=$(rx_settled "$1") || return 1
+	pg_done "$1" || return 1
+	got=$((r1 - r0))
+	# A frame more or two: the neighbour or IPv6 traffic of the device.
+	if [ "$got" -lt "$insn_packets" ] || [ "$got" -gt $((insn_packets + insn_packets / 100)) ]; then
+		echo "$1: $got frames reached ${dev[$1]} in bB, not the $insn_packets sent" >&2
+		return 1
+	fi
+	echo $(((k1 - k0 + u1 - u0) / insn_packets))
+}
+# insntcp PEER: instructions per KiB that iperf3 moves through PEER
+# (insn_bytes MiB, one stream), both hosts, kernel and user space.
+insntcp() {
+	local k0 u0 k1 u1
+	read -r k0 u0 < <(insns) || return 1
+	a timeout 300 iperf3 -c "${dst[$1]}" -n "${insn_bytes}M" >/dev/null 2>&1 || {
+		echo "$1: iperf3 -n ${insn_bytes}M failed" >&2
+		return 1
+	}
+	read -r k1 u1 < <(insns) || return 1
+	echo $(((k1 - k0 + u1 - u0) / (insn_bytes * 1024)))
+}
+if kind insn64 || kind insntcp; then
+	insns >/dev/null || die "no instruction count (BENCH_INSN_MARK, BENCH_INSN_OUT)"
+	# The first iperf3 run of a boot costs twice the rest (binaries
+	# loaded, code translated): not part of any row.
+	for t in "${peers[@]}"; do
+		a timeout 60 iperf3 -c "${dst[$t]}" -n 10M >/dev/null 2>&1 ||
+			die "warm-up iperf3 through $t failed"
+	done
+fi
+
+declare -A tcp1 tcp4 pps sent i64 itcp
 for r in $(seq 1 "$reps"); do
 	# Rotate the order each repetition, so that no peer always runs
 	# first (or last) in a repetition.
 	for i in $(seq 0 $((${#peers[@]} - 1))); do
+		kind tcp1 || break
 		t=${peers[$(((i + r) % ${#peers[@]}))]}
 		bps=$(tcp "$t" 1) || die "run $r: $t: iperf3 failed"
 		echo "run $r: $t tcp $((bps / 1000000)) Mbit/s (at $SECONDS s)"
 		tcp1[$t]="${tcp1[$t]:-} $bps"
 	done
 	for i in $(seq 0 $((${#peers[@]} - 1))); do
+		kind tcp4 || break
 		t=${peers[$(((i + r + 3) % ${#peers[@]}))]}
 		bps=$(tcp "$t" 4) || die "run $r: $t: iperf3 -P 4 failed"
 		echo "run $r: $t tcp x4 $((bps / 1000000)) Mbit/s (at $SECONDS s)"
 		tcp4[$t]="${tcp4[$t]:-} $bps"
 	done
+	for i in $(seq 0 $((${#peers[@]} - 1))); do
+		kind insn64 || break
+		t=${peers[$(((i + r + 1) % ${#peers[@]}))]}
+		n=$(insn64 "$t") || die "run $r: $t: no instruction count"
+		echo "run $r: $t $n instructions per 64-byte frame (at $SECONDS s)"
+		i64[$t]="${i64[$t]:-} $n"
+	done
+	for i in $(seq 0 $((${#peers[@]} - 1))); do
+		kind insntcp || break
+		t=${peers[$(((i + r + 2) % ${#peers[@]}))]}
+		n=$(insntcp "$t") || die "run $r: $t: no instruction count"
+		echo "run $r: $t $n instructions per KiB of TCP (at $SECONDS s)"
+		itcp[$t]="${itcp[$t]:-} $n"
+	done
+	kind pps || continue
 	rps 2 || die "RPS on host B's underlay"
 	for i in $(seq 0 $((${#peers[@]} - 1))); do
 		t=${peers[$(((i + r + 5) % ${#peers[@]}))]}
@@ -293,53 +411,126 @@ for k in A B; do
 done
 echo "  (end)"
 # BENCH_PROFILE=DIR (a directory the VM can write: under $MDTUN_VM_OUT):
-# a system-wide cpu-clock profile of one more run through geneve and
-# through mdtun, the top symbols in DIR/PEER.txt (docs/performance.md).
-if [ -n "${BENCH_PROFILE:-}" ]; then
+# system-wide cpu-clock profiles of one more TCP run and one more 64-byte
+# run (per-packet costs: many more samples in the drivers) through each
+# peer of BENCH_PROFILE_PEERS (default geneve and mdtun), the top symbols
+# in DIR/PEER.txt and DIR/PEER.udp64.txt (docs/performance.md).
+# profile_report NAME: the top 100 symbols of DIR/NAME.data in DIR/NAME.txt.
+profile_report() {
+	perf report -q -i "$BENCH_PROFILE/$1.data" --no-children \
+		--sort symbol --stdio -g none 2>>"$BENCH_PROFILE/$1.err" |
+		grep -v '^$' | head -n 100 >"$BENCH_PROFILE/$1.txt"
+}
+# profile_udp PEER: DIR/PEER.udp64.data, recorded during udp PEER only:
+# perf starts disabled (its start-up, reading every task's /proc files,
+# takes seconds under TCG) and is enabled through its control FIFO, which
+# acknowledges once the counters run.
+profile_udp() {
+	local f=$BENCH_PROFILE/$1.udp64 fifo perf ack rc=0
+	# FIFOs on the VM's own file system (DIR may not hold them).
+	fifo=$(mktemp -d) && mkfifo "$fifo/ctl" "$fifo/ack" || return 1
+	perf record -q -e cpu-clock -a -g -D -1 \
+		--control "fifo:$fifo/ctl,$fifo/ack" -o "$f.data" -- sleep 600 \
+		2>"$f.err" &
+	perf=$!
+	exec 8>"$fifo/ctl" 9<"$fifo/ack"
+	echo enable >&8 && read -r -t 60 ack <&9 && [ "$ack" = ack ] || rc=1
+	[ $rc = 0 ] && { udp "$1" >/dev/null || rc=1; }
+	# perf's status is its workload's, killed here: the data file tells.
+	kill -INT "$perf"
+	wait "$perf"
+	exec 8>&- 9<&-
+	rm -r "$fifo"
+	[ -s "$f.data" ] || rc=1
+	return $rc
+}
+# Under the insn-count plugin, with BENCH_INSN_PROF (its prof= file), the
+# profile is exact instead: the instructions of one more insn64 run per
+# kernel symbol, per frame, in DIR/PEER.insn64.txt.
+if [ -n "${BENCH_PROFILE:-}" ] && [ -n "${BENCH_INSN_PROF:-}" ]; then
 	mkdir -p "$BENCH_PROFILE"
-	for t in geneve mdtun; do
+	for t in ${BENCH_PROFILE_PEERS:-geneve mdtun}; do
+		"$BENCH_INSN_MARK" dump "$BENCH_INSN_OUT" >/dev/null &&
+		insn64 "$t" >/dev/null &&
+		"$BENCH_INSN_MARK" dump "$BENCH_INSN_OUT" >/dev/null &&
+		python3 "$top/utilities/bench/insn-profile.py" "$BENCH_INSN_PROF" \
+			"$insn_packets" >"$BENCH_PROFILE/$t.insn64.txt" ||
+			die "instruction profile of $t failed"
+	done
+elif [ -n "${BENCH_PROFILE:-}" ]; then
+	mkdir -p "$BENCH_PROFILE"
+	rps 2 || die "RPS on host B's underlay"
+	for t in ${BENCH_PROFILE_PEERS:-geneve mdtun}; do
 		perf record -q -e cpu-clock -a -g -o "$BENCH_PROFILE/$t.data" -- \
 			ip netns exec bA iperf3 -c "${dst[$t]}" -t "$secs" \
-			>/dev/null 2>"$BENCH_PROFILE/$t.err" &&
-		perf report -q -i "$BENCH_PROFILE/$t.data" --no-children \
-			--sort symbol --stdio -g none 2>>"$BENCH_PROFILE/$t.err" |
-			grep -v '^$' | head -n 100 >"$BENCH_PROFILE/$t.txt" ||
-			echo "profile of $t failed" >&2
+			>/dev/null 2>"$BENCH_PROFILE/$t.err" && profile_report "$t" ||
+			echo "TCP profile of $t failed" >&2
+		profile_udp "$t" && profile_report "$t.udp64" ||
+			echo "64-byte profile of $t failed" >&2
 	done
+	rps 0 || die "RPS off on host B's underlay"
 fi
 declare -A med lo hi		# KIND:PEER
 for t in "${peers[@]}"; do
-	read -r med[tcp1:$t] lo[tcp1:$t] hi[tcp1:$t] < <(echo "${tcp1[$t]}" | bench_stats)
-	read -r med[tcp4:$t] lo[tcp4:$t] hi[tcp4:$t] < <(echo "${tcp4[$t]}" | bench_stats)
-	read -r med[pps:$t] lo[pps:$t] hi[pps:$t] < <(echo "${pps[$t]}" | bench_stats)
-	read -r med[sent:$t] lo[sent:$t] hi[sent:$t] < <(echo "${sent[$t]}" | bench_stats)
+	if kind tcp1; then
+		read -r med[tcp1:$t] lo[tcp1:$t] hi[tcp1:$t] < <(echo "${tcp1[$t]}" | bench_stats)
+	fi
+	if kind tcp4; then
+		read -r med[tcp4:$t] lo[tcp4:$t] hi[tcp4:$t] < <(echo "${tcp4[$t]}" | bench_stats)
+	fi
+	if kind insn64; then
+		read -r med[insn64:$t] lo[insn64:$t] hi[insn64:$t] < <(echo "${i64[$t]}" | bench_stats)
+	fi
+	if kind insntcp; then
+		read -r med[insntcp:$t] lo[insntcp:$t] hi[insntcp:$t] < <(echo "${itcp[$t]}" | bench_stats)
+	fi
+	if kind pps; then
+		read -r med[pps:$t] lo[pps:$t] hi[pps:$t] < <(echo "${pps[$t]}" | bench_stats)
+		read -r med[sent:$t] lo[sent:$t] hi[sent:$t] < <(echo "${sent[$t]}" | bench_stats)
+	fi
 done
+# speed KIND A B: how fast A is against B, as a ratio of their medians:
+# A / B for rates, B / A for instruction counts (fewer is faster), so
+# that above 1 always means A is faster.
+speed() {
+	case $1 in
+	insn*) bench_ratio "${med[$1:$3]}" "${med[$1:$2]}" ;;
+	*) bench_ratio "${med[$1:$2]}" "${med[$1:$3]}" ;;
+	esac
+}
 # table KIND TITLE UNIT DIVISOR
 table() {
 	local t
 	echo
-	echo "$2, median of $reps interleaved runs x ${secs} s (TCG VM; compare ratios):"
+	case $1 in
+	insn*) echo "$2, median of $reps interleaved runs (exact counts; /geneve, /bare: speed, their count / the peer's):" ;;
+	*) echo "$2, median of $reps interleaved runs x ${secs} s (TCG VM; compare ratios):" ;;
+	esac
 	printf '  %-12s %9s %17s %8s %8s\n' peer "$3" min-max /geneve /bare
 	for t in "${peers[@]}"; do
 		printf '  %-12s %9d %8d-%-8d %8s %8s\n' "$t" $((med[$1:$t] / $4)) \
 			$((lo[$1:$t] / $4)) $((hi[$1:$t] / $4)) \
-			"$(bench_ratio "${med[$1:$t]}" "${med[$1:geneve]}")" \
-			"$(bench_ratio "${med[$1:$t]}" "${med[$1:bare]}")"
+			"$(speed "$1" "$t" geneve)" "$(speed "$1" "$t" bare)"
 	done
 }
-table tcp1 "TCP, one stream" Mbit/s 1000000
-table tcp4 "TCP, four streams (iperf3 -P 4)" Mbit/s 1000000
-table pps "64-byte frames received per second (pktgen)" pkt/s 1
-echo "  (pktgen sent, median per peer:$(for t in "${peers[@]}"; do printf ' %s %d' "$t" "${med[sent:$t]}"; done))"
+kind insn64 && table insn64 "Instructions per 64-byte frame (pktgen, both hosts)" insn 1
+kind insntcp && table insntcp "Instructions per KiB of TCP (iperf3, both hosts)" insn 1
+kind tcp1 && table tcp1 "TCP, one stream" Mbit/s 1000000
+kind tcp4 && table tcp4 "TCP, four streams (iperf3 -P 4)" Mbit/s 1000000
+if kind pps; then
+	table pps "64-byte frames received per second (pktgen)" pkt/s 1
+	echo "  (pktgen sent, median per peer:$(for t in "${peers[@]}"; do printf ' %s %d' "$t" "${med[sent:$t]}"; done))"
+fi
 echo
-for k in tcp1 tcp4 pps; do
-	echo "  bench: $k mdtun / geneve               $(bench_ratio "${med[$k:mdtun]}" "${med[$k:geneve]}")"
-	echo "  bench: $k mdtun+carry / geneve         $(bench_ratio "${med[$k:mdtun_carry]}" "${med[$k:geneve]}")"
-	echo "  bench: $k mdtun md4 / geneve md4       $(bench_ratio "${med[$k:mdtun_md4]}" "${med[$k:geneve_md4]}")"
-	echo "  bench: $k mdtun md4 / mdtun md0        $(bench_ratio "${med[$k:mdtun_md4]}" "${med[$k:mdtun_md0]}")"
-	echo "  bench: $k geneve md4 / geneve md0      $(bench_ratio "${med[$k:geneve_md4]}" "${med[$k:geneve_md0]}")"
-	echo "  bench: $k mdtun / bare veth            $(bench_ratio "${med[$k:mdtun]}" "${med[$k:bare]}")"
-	echo "  bench: $k geneve / bare veth           $(bench_ratio "${med[$k:geneve]}" "${med[$k:bare]}")"
+# Speed ratios (above 1: the first is faster), for every kind.
+for k in $kinds; do
+	echo "  bench: $k mdtun / geneve               $(speed $k mdtun geneve)"
+	echo "  bench: $k mdtun+carry / geneve         $(speed $k mdtun_carry geneve)"
+	echo "  bench: $k mdtun md4 / geneve md4       $(speed $k mdtun_md4 geneve_md4)"
+	echo "  bench: $k mdtun md4 / mdtun md0        $(speed $k mdtun_md4 mdtun_md0)"
+	echo "  bench: $k geneve md4 / geneve md0      $(speed $k geneve_md4 geneve_md0)"
+	echo "  bench: $k mdtun / bare veth            $(speed $k mdtun bare)"
+	echo "  bench: $k geneve / bare veth           $(speed $k geneve bare)"
 done
 # One line for make bench's results file (bench/results/DATE.json).
 # section KEY KIND UNIT [MORE]: one JSON object of the KIND rows (with the
@@ -352,15 +543,20 @@ section() {
 		[ "$2" = pps ] && extra=$(printf ', "sent_median_pps": %d' "${med[sent:$t]}")
 		printf ', "%s": {"median_%s": %d, "min_%s": %d, "max_%s": %d, "runs_%s": [%s]%s}' \
 			"$t" "$3" "${med[$2:$t]}" "$3" "${lo[$2:$t]}" "$3" "${hi[$2:$t]}" "$3" \
-			"$(case $2 in tcp1) echo ${tcp1[$t]} ;; tcp4) echo ${tcp4[$t]} ;; pps) echo ${pps[$t]} ;; esac | tr ' ' ',')" \
+			"$(case $2 in tcp1) echo ${tcp1[$t]} ;; tcp4) echo ${tcp4[$t]} ;; pps) echo ${pps[$t]} ;;
+				insn64) echo ${i64[$t]} ;; insntcp) echo ${itcp[$t]} ;; esac | tr ' ' ',')" \
 			"$extra"
 	done
 	printf ', "ratio_mdtun_geneve": %s, "ratio_mdtun_carry_geneve": %s' \
-		"$(bench_ratio "${med[$2:mdtun]}" "${med[$2:geneve]}")" \
-		"$(bench_ratio "${med[$2:mdtun_carry]}" "${med[$2:geneve]}")"
+		"$(speed "$2" mdtun geneve)" "$(speed "$2" mdtun_carry geneve)"
 	printf ', "ratio_mdtun_md4_geneve_md4": %s, "ratio_mdtun_md4_mdtun_md0": %s, "ratio_geneve_md4_geneve_md0": %s}' \
-		"$(bench_ratio "${med[$2:mdtun_md4]}" "${med[$2:geneve_md4]}")" \
-		"$(bench_ratio "${med[$2:mdtun_md4]}" "${med[$2:mdtun_md0]}")" \
-		"$(bench_ratio "${med[$2:geneve_md4]}" "${med[$2:geneve_md0]}")"
+		"$(speed "$2" mdtun_md4 geneve_md4)" "$(speed "$2" mdtun_md4 mdtun_md0)" \
+		"$(speed "$2" geneve_md4 geneve_md0)"
 }
-echo "bench-json {$(section tcp_bare_devices tcp1 bps), $(section tcp4_bare_devices tcp4 bps), $(section udp64_pps_bare_devices pps pps ', "frame_bytes": 64, "sender": "pktgen queue_xmit"')}"
+json=""
+kind tcp1 && json+="$(section tcp_bare_devices tcp1 bps), "
+kind tcp4 && json+="$(section tcp4_bare_devices tcp4 bps), "
+kind pps && json+="$(section udp64_pps_bare_devices pps pps ', "frame_bytes": 64, "sender": "pktgen queue_xmit"'), "
+kind insn64 && json+="$(section insn_udp64_bare_devices insn64 insn_per_frame ", \"frames\": $insn_packets, \"ratios\": \"speed: the instructions of B / those of A\""), "
+kind insntcp && json+="$(section insn_tcp_bare_devices insntcp insn_per_kib ", \"mbytes\": $insn_bytes, \"ratios\": \"speed: the instructions of B / those of A\""), "
+echo "bench-json {${json%, }}"
