@@ -172,10 +172,12 @@ def print_table(result):
         none = next((med[p] for p in ("bare", "notunnel") if p in med), 0)
         sec = result[key]
         title = titles.get(key, key)
-        if "reps" in sec:
+        count = is_count(sec)
+        if "reps" in sec and count:
+            title += f", {sec['reps']} runs (exact counts)"
+        elif "reps" in sec:
             title += f", {sec['reps']} runs x {sec.get('seconds', '?')} s"
         print(f"  {title}:")
-        count = is_count(sec)
         for peer, m, lo, hi, unit in r:
             like = peer.replace("mdtun", "geneve", 1)
             if not peer.startswith("mdtun") or like not in med:
