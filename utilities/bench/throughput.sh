@@ -350,48 +350,46 @@ if kind insn64 || kind insntcp; then
 	done
 fi
 
-declare -A tcp1 tcp4 pps sent i64 itcp
+# measure KIND PEER: one run of KIND through PEER, "VALUE SENT LINE": the
+# row's value, pktgen's own rate (pps; "-" for the others) and what the
+# log says of the run.
+measure() {
+	local v p s
+	case $1 in
+	tcp1 | tcp4)
+		v=$(tcp "$2" "${1#tcp}") || return 1
+		echo "$v - tcp$([ "$1" = tcp4 ] && echo " x4") $((v / 1000000)) Mbit/s" ;;
+	insn64)
+		v=$(insn64 "$2") || return 1
+		echo "$v - $v instructions per 64-byte frame" ;;
+	insntcp)
+		v=$(insntcp "$2") || return 1
+		echo "$v - $v instructions per KiB of TCP" ;;
+	pps)
+		read -r p s < <(udp "$2") && [ -n "$s" ] || return 1
+		echo "$p $s udp64 $p packets/s received (sent $s/s)" ;;
+	esac
+}
+# Where each kind starts in the rotation, so that the kinds of one
+# repetition do not all begin with the same peer.
+declare -A offset=([tcp1]=0 [insn64]=1 [insntcp]=2 [tcp4]=3 [pps]=5)
+declare -A runs sent		# KIND:PEER and PEER: the values, in run order
 for r in $(seq 1 "$reps"); do
-	# Rotate the order each repetition, so that no peer always runs
-	# first (or last) in a repetition.
-	for i in $(seq 0 $((${#peers[@]} - 1))); do
-		kind tcp1 || break
-		t=${peers[$(((i + r) % ${#peers[@]}))]}
-		bps=$(tcp "$t" 1) || die "run $r: $t: iperf3 failed"
-		echo "run $r: $t tcp $((bps / 1000000)) Mbit/s (at $SECONDS s)"
-		tcp1[$t]="${tcp1[$t]:-} $bps"
+	for k in $kinds; do
+		# The 64-byte rows receive on CPU 1 (RPS), the others inline.
+		if [ "$k" = pps ]; then rps 2 || die "RPS on host B's underlay"; fi
+		# Rotate the order each repetition, so that no peer always runs
+		# first (or last) in a repetition.
+		for i in $(seq 0 $((${#peers[@]} - 1))); do
+			t=${peers[$(((i + r + offset[$k]) % ${#peers[@]}))]}
+			out=$(measure "$k" "$t") || die "run $r: $t: no $k result"
+			read -r v sent_pps line <<<"$out"
+			echo "run $r: $t $line (at $SECONDS s)"
+			runs[$k:$t]="${runs[$k:$t]:-} $v"
+			[ "$sent_pps" = - ] || sent[$t]="${sent[$t]:-} $sent_pps"
+		done
+		if [ "$k" = pps ]; then rps 0 || die "RPS off on host B's underlay"; fi
 	done
-	for i in $(seq 0 $((${#peers[@]} - 1))); do
-		kind tcp4 || break
-		t=${peers[$(((i + r + 3) % ${#peers[@]}))]}
-		bps=$(tcp "$t" 4) || die "run $r: $t: iperf3 -P 4 failed"
-		echo "run $r: $t tcp x4 $((bps / 1000000)) Mbit/s (at $SECONDS s)"
-		tcp4[$t]="${tcp4[$t]:-} $bps"
-	done
-	for i in $(seq 0 $((${#peers[@]} - 1))); do
-		kind insn64 || break
-		t=${peers[$(((i + r + 1) % ${#peers[@]}))]}
-		n=$(insn64 "$t") || die "run $r: $t: no instruction count"
-		echo "run $r: $t $n instructions per 64-byte frame (at $SECONDS s)"
-		i64[$t]="${i64[$t]:-} $n"
-	done
-	for i in $(seq 0 $((${#peers[@]} - 1))); do
-		kind insntcp || break
-		t=${peers[$(((i + r + 2) % ${#peers[@]}))]}
-		n=$(insntcp "$t") || die "run $r: $t: no instruction count"
-		echo "run $r: $t $n instructions per KiB of TCP (at $SECONDS s)"
-		itcp[$t]="${itcp[$t]:-} $n"
-	done
-	kind pps || continue
-	rps 2 || die "RPS on host B's underlay"
-	for i in $(seq 0 $((${#peers[@]} - 1))); do
-		t=${peers[$(((i + r + 5) % ${#peers[@]}))]}
-		read -r p s < <(udp "$t") || die "run $r: $t: no 64-byte result"
-		echo "run $r: $t udp64 $p packets/s received (sent $s/s) (at $SECONDS s)"
-		pps[$t]="${pps[$t]:-} $p"
-		sent[$t]="${sent[$t]:-} $s"
-	done
-	rps 0 || die "RPS off on host B's underlay"
 done
 # Where packets were lost: every device's drop and error counters, and
 # the mdtun devices' own drop reasons, that are not zero.
@@ -472,20 +470,10 @@ elif [ -n "${BENCH_PROFILE:-}" ]; then
 fi
 declare -A med lo hi		# KIND:PEER
 for t in "${peers[@]}"; do
-	if kind tcp1; then
-		read -r med[tcp1:$t] lo[tcp1:$t] hi[tcp1:$t] < <(echo "${tcp1[$t]}" | bench_stats)
-	fi
-	if kind tcp4; then
-		read -r med[tcp4:$t] lo[tcp4:$t] hi[tcp4:$t] < <(echo "${tcp4[$t]}" | bench_stats)
-	fi
-	if kind insn64; then
-		read -r med[insn64:$t] lo[insn64:$t] hi[insn64:$t] < <(echo "${i64[$t]}" | bench_stats)
-	fi
-	if kind insntcp; then
-		read -r med[insntcp:$t] lo[insntcp:$t] hi[insntcp:$t] < <(echo "${itcp[$t]}" | bench_stats)
-	fi
+	for k in $kinds; do
+		read -r med[$k:$t] lo[$k:$t] hi[$k:$t] < <(echo "${runs[$k:$t]}" | bench_stats)
+	done
 	if kind pps; then
-		read -r med[pps:$t] lo[pps:$t] hi[pps:$t] < <(echo "${pps[$t]}" | bench_stats)
 		read -r med[sent:$t] lo[sent:$t] hi[sent:$t] < <(echo "${sent[$t]}" | bench_stats)
 	fi
 done
@@ -543,8 +531,7 @@ section() {
 		[ "$2" = pps ] && extra=$(printf ', "sent_median_pps": %d' "${med[sent:$t]}")
 		printf ', "%s": {"median_%s": %d, "min_%s": %d, "max_%s": %d, "runs_%s": [%s]%s}' \
 			"$t" "$3" "${med[$2:$t]}" "$3" "${lo[$2:$t]}" "$3" "${hi[$2:$t]}" "$3" \
-			"$(case $2 in tcp1) echo ${tcp1[$t]} ;; tcp4) echo ${tcp4[$t]} ;; pps) echo ${pps[$t]} ;;
-				insn64) echo ${i64[$t]} ;; insntcp) echo ${itcp[$t]} ;; esac | tr ' ' ',')" \
+			"$(echo ${runs[$2:$t]} | tr ' ' ',')" \
 			"$extra"
 	done
 	printf ', "ratio_mdtun_geneve": %s, "ratio_mdtun_carry_geneve": %s' \
